@@ -1,0 +1,141 @@
+/**
+ * withApi: the one wrapper every route handler goes through. It reads the body safely (size and
+ * type limits), finds the client IP, and maps every error to the single JSON error shape. Anything
+ * unexpected becomes a logged, generic 500 that never echoes the error's message.
+ */
+import { z } from "zod";
+import { env } from "../env";
+import { log } from "../log";
+import { AppError } from "./errors";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export type ApiContext = { req: Request; ip: string | null; userAgent: string | null; params: Record<string, string> };
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, { ...init, headers: { "Cache-Control": "no-store", ...init.headers } });
+}
+
+/** The client address: the socket's, or the left-most X-Forwarded-For hop only behind a trusted proxy. */
+export function clientIp(req: Request): string | null {
+  const headers = req.headers;
+  if (env().TRUST_PROXY) {
+    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+    const real = headers.get("x-real-ip")?.trim();
+    if (real) return real.slice(0, 64);
+  }
+  // Next.js does not expose the socket address to route handlers; its own server sets this header
+  // from the socket, overwriting whatever the client sent.
+  const socket = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+  return socket ? socket.slice(0, 64) : null;
+}
+
+/** Reads a JSON object body: 415 unless JSON, 413 over MAX_BODY_BYTES, 400 when malformed. */
+export async function parseJson(req: Request): Promise<Record<string, unknown>> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await readLimited(req);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new AppError("invalid_json", "The request body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}
+
+function tooLarge() {
+  return new AppError("payload_too_large", `The request body must be at most ${MAX_BODY_BYTES / 1024} KB.`);
+}
+
+async function readLimited(req: Request): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Field-level messages from a zod error: { phone: "…", code: "…" }. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "body";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const fields = fieldErrors(result.error);
+    const code = fields.phone && Object.keys(fields).length === 1 && input && typeof input === "object" && "phone" in input && typeof (input as { phone: unknown }).phone === "string" && (input as { phone: string }).phone.trim() !== "" ? "invalid_phone" : "validation_error";
+    throw new AppError(code, code === "invalid_phone" ? fields.phone : "Some fields are missing or invalid.", { fields });
+  }
+  return result.data;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && ["P1001", "P1002", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03"].includes(e.code)) return true;
+  return /can't reach database|ECONNREFUSED|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect/i.test(
+    e.message ?? "",
+  );
+}
+
+/** Renders any thrown value as the API's error shape. */
+export function errorResponse(error: unknown, route: string): Response {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = {};
+    if (error.details.retryAfter !== undefined) headers["Retry-After"] = String(error.details.retryAfter);
+    return json(error.toBody(), { status: error.status, headers });
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.error("database unavailable", { route, error: errorName(error) });
+    const e = new AppError("database_unavailable", "The service is temporarily unavailable. Please try again shortly.");
+    return json(e.toBody(), { status: e.status, headers: { "Retry-After": "5" } });
+  }
+  log.error("unhandled error", { route, error: errorName(error) });
+  const e = new AppError("internal_error", "Something went wrong on our side. Please try again.");
+  return json(e.toBody(), { status: e.status });
+}
+
+// Only the error's class and code are logged: messages from drivers can carry query values.
+function errorName(error: unknown): string {
+  const e = error as { name?: string; code?: string } | null;
+  return [e?.name ?? typeof error, e?.code].filter(Boolean).join(":");
+}
+
+export function withApi(handler: (ctx: ApiContext) => Promise<Response>) {
+  return async (req: Request, routeContext?: RouteContext): Promise<Response> => {
+    const route = new URL(req.url).pathname;
+    try {
+      const raw = (await routeContext?.params) ?? {};
+      const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+      return await handler({ req, ip: clientIp(req), userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null, params });
+    } catch (error) {
+      return errorResponse(error, route);
+    }
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Opens the configured database: embedded PGlite for a directory (or nothing: ./data/pglite),
+ * a PostgreSQL server through a pooled `pg` connection for postgres:// URLs.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client";
+
+export type Db = PrismaClient;
+
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string }
+  | { kind: "pglite"; dataDir: string | undefined /* undefined = in memory */ };
+
+export const DEFAULT_PGLITE_DIR = path.join("data", "pglite");
+
+/** Reads DATABASE_URL: postgres(ql)://… → server; memory:// → in-memory; file:dir, a path or unset → PGlite dir. */
+export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
+  const value = url?.trim();
+  if (!value) return { kind: "pglite", dataDir: DEFAULT_PGLITE_DIR };
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    new URL(value); // throws on a malformed URL; the caller turns it into a one-line error
+    return { kind: "postgres", url: value };
+  }
+  if (value === "memory://" || value === "memory:") return { kind: "pglite", dataDir: undefined };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith("file:")) {
+    throw new Error(`DATABASE_URL must be postgres://…, postgresql://…, file:<dir>, memory:// or a directory path`);
+  }
+  return { kind: "pglite", dataDir: value.replace(/^file:(\/\/)?/, "") };
+}
+
+export type OpenDatabase = {
+  db: Db;
+  target: DatabaseTarget;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+};
+
+export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: number } = {}): Promise<OpenDatabase> {
+  if (target.kind === "postgres") {
+    const adapterFactory = new PrismaPg({
+      connectionString: target.url,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+    });
+    const db = new PrismaClient({ adapter: adapterFactory });
+    return { db, target, adapterFactory, close: () => db.$disconnect() };
+  }
+  if (target.dataDir) mkdirSync(path.resolve(target.dataDir), { recursive: true });
+  const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();
+  await pglite.waitReady;
+  const adapterFactory = new PrismaPGlite(pglite);
+  const db = new PrismaClient({ adapter: adapterFactory });
+  return {
+    db,
+    target,
+    adapterFactory,
+    close: async () => {
+      await db.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The one place that reads process.env. Parsed once, lazily (so `next build` needs no runtime
+ * secrets); instrumentation.ts parses it at server start and exits with one line per bad variable.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
+const int = (def: number, min = 0, max = 1_000_000_000) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const bool = (def = false) =>
+  z.preprocess(
+    (v) => emptyToUndefined(v) ?? (def ? "1" : "0"),
+    z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v)),
+  );
+const list = (def = "") =>
+  z.preprocess(
+    (v) => emptyToUndefined(v) ?? def,
+    z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+  );
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_NAME: z.preprocess(emptyToUndefined, z.string().trim().max(40).default("PhoneOTP")),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("data")),
+  DATABASE_URL: str(),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  TRUST_PROXY: bool(),
+
+  OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+
+  OTP_LENGTH: int(6, 4, 10),
+  OTP_TTL_SECONDS: int(300, 10, 86_400),
+  OTP_MAX_ATTEMPTS: int(5, 1, 100),
+  OTP_PURPOSES: list("Login,Registration"),
+  OTP_RESEND_COOLDOWN_SECONDS: int(30, 0, 86_400),
+  OTP_MAX_SENDS_PER_PHONE_PER_HOUR: int(5),
+  OTP_MAX_SENDS_PER_PHONE_PER_DAY: int(10),
+  OTP_MAX_SENDS_PER_IP_PER_HOUR: int(30),
+  OTP_MAX_VERIFY_PER_IP_PER_HOUR: int(60),
+  OTP_LOGIN_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
+  OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
+  OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
+
+  PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
+  PHONE_ALLOWED_COUNTRIES: list(""),
+
+  SMS_PROVIDER: list("console"),
+  SMS_ALLOW_CONSOLE_IN_PRODUCTION: bool(),
+  SMS_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SMS_MAX_RETRIES: int(2, 0, 10),
+  SMS_RETRY_BASE_MS: int(200, 0, 60_000),
+  SMS_TEMPLATE: z.preprocess(
+    emptyToUndefined,
+    z.string().default("Your {app} code is {code}. It expires in {minutes} minutes."),
+  ),
+  WEBOTP_DOMAIN: str(),
+  MSHASTRA_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://mshastra.com/sendsms_api_json.aspx")),
+  MSHASTRA_USER: str(),
+  MSHASTRA_PASSWORD: str(),
+  MSHASTRA_SENDER: str(),
+  MSHASTRA_DLR_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  TWILIO_ACCOUNT_SID: str(),
+  TWILIO_AUTH_TOKEN: str(),
+  TWILIO_FROM: str(),
+  TWILIO_MESSAGING_SERVICE_SID: str(),
+  TWILIO_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.twilio.com")),
+  TWILIO_STATUS_CALLBACK_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+
+  ADMIN_PHONES: list(""),
+  VERIFICATION_RETENTION_DAYS: int(90, 1, 36_500),
+});
+
+export type Env = z.infer<typeof schema> & {
+  OTP_SECRET: string;
+  NEXTAUTH_SECRET: string;
+  /** SMS_TEMPLATE_<PURPOSE> overrides, keyed by purpose in lower case. */
+  SMS_TEMPLATES: Record<string, string>;
+  isProduction: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Development secrets are generated once and kept under DATA_DIR, so sessions survive restarts. */
+function developmentSecrets(dataDir: string): { OTP_SECRET: string; NEXTAUTH_SECRET: string } {
+  const file = path.join(dataDir, "dev-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const secrets = {
+    OTP_SECRET: randomBytes(32).toString("base64url"),
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (isProduction) {
+    if (!e.OTP_SECRET) problems.push("OTP_SECRET: required in production (32+ random characters)");
+    if (!e.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: required in production (32+ random characters)");
+    if (e.SMS_PROVIDER.includes("console") && !e.SMS_ALLOW_CONSOLE_IN_PRODUCTION) {
+      problems.push(
+        "SMS_PROVIDER: 'console' prints codes to the log and is refused in production; set mshastra or twilio (or SMS_ALLOW_CONSOLE_IN_PRODUCTION=1 for a throwaway server)",
+      );
+    }
+  }
+  for (const provider of e.SMS_PROVIDER) {
+    if (!["console", "mshastra", "twilio"].includes(provider)) {
+      problems.push(`SMS_PROVIDER: unknown provider '${provider}' (use console, mshastra, twilio; comma-separated for failover)`);
+    }
+  }
+  if (e.SMS_PROVIDER.includes("mshastra")) {
+    for (const key of ["MSHASTRA_USER", "MSHASTRA_PASSWORD", "MSHASTRA_SENDER"] as const) {
+      if (!e[key]) problems.push(`${key}: required when SMS_PROVIDER includes mshastra`);
+    }
+  }
+  if (e.SMS_PROVIDER.includes("twilio")) {
+    if (!e.TWILIO_ACCOUNT_SID) problems.push("TWILIO_ACCOUNT_SID: required when SMS_PROVIDER includes twilio");
+    if (!e.TWILIO_AUTH_TOKEN) problems.push("TWILIO_AUTH_TOKEN: required when SMS_PROVIDER includes twilio");
+    if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      problems.push("TWILIO_FROM: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID when SMS_PROVIDER includes twilio");
+    }
+  }
+  if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");
+  if (problems.length) throw new EnvError(problems);
+
+  const secrets =
+    e.OTP_SECRET && e.NEXTAUTH_SECRET
+      ? { OTP_SECRET: e.OTP_SECRET, NEXTAUTH_SECRET: e.NEXTAUTH_SECRET }
+      : { ...developmentSecrets(e.DATA_DIR), ...(e.OTP_SECRET && { OTP_SECRET: e.OTP_SECRET }), ...(e.NEXTAUTH_SECRET && { NEXTAUTH_SECRET: e.NEXTAUTH_SECRET }) };
+
+  const SMS_TEMPLATES: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const m = /^SMS_TEMPLATE_(.+)$/.exec(key);
+    if (m && value?.trim()) SMS_TEMPLATES[m[1].toLowerCase()] = value;
+  }
+  return { ...e, ...secrets, SMS_TEMPLATES, isProduction };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

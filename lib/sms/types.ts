@@ -1,0 +1,61 @@
+/** The SMS provider contract. Providers know HTTP and their gateway's answers, never the database. */
+
+export type SmsMessageRequest = {
+  /** E.164, with the leading + */
+  to: string;
+  /** The text to send, code included. Never log it. */
+  text: string;
+  purpose: string;
+};
+
+/** Stable reasons, stored in SmsMessage.errorCode and shown to admins. */
+export type SmsErrorCode =
+  | "invalid_credentials"
+  | "invalid_number"
+  | "invalid_message"
+  | "insufficient_credit"
+  | "account_blocked"
+  | "country_not_enabled"
+  | "ip_not_whitelisted"
+  | "dnd_number"
+  | "sender_invalid"
+  | "rate_limited"
+  | "server_error"
+  | "timeout"
+  | "network_error"
+  | "bad_response"
+  | "unknown";
+
+export type SmsAttempt = {
+  provider: string;
+  /** 1-based, counted per provider */
+  attempt: number;
+  ok: boolean;
+  status: "sent" | "failed";
+  providerMessageId?: string;
+  httpStatus?: number;
+  errorCode?: SmsErrorCode;
+  /** The gateway's own words (e.g. "No More Credits"), credentials and codes stripped. */
+  errorMessage?: string;
+  latencyMs: number;
+  /** Worth retrying: network error, timeout, 5xx, 429, or a gateway-reported transient error. */
+  transient: boolean;
+  startedAt: Date;
+};
+
+export interface SmsProvider {
+  readonly name: "console" | "mshastra" | "twilio";
+  /** One attempt. Must not throw for gateway/network failures: it returns ok:false instead. */
+  send(message: SmsMessageRequest, signal: AbortSignal): Promise<Omit<SmsAttempt, "attempt" | "startedAt" | "latencyMs">>;
+}
+
+export type SmsSendOutcome = {
+  ok: boolean;
+  /** Every attempt made, in order, across providers (retries and failover included). */
+  attempts: SmsAttempt[];
+};
+
+/** What the OTP engine depends on: send with timeouts, retries and failover already applied. */
+export interface SmsSender {
+  send(message: SmsMessageRequest): Promise<SmsSendOutcome>;
+}

@@ -1,0 +1,30 @@
+import Link from "next/link";
+import { Card, CardHeader } from "@/components/ui/card";
+
+/** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role. */
+export function Forbidden({ phone }: { phone: string }) {
+  return (
+    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col justify-center px-4 py-10">
+      <Card>
+        <p className="mb-2 text-sm font-semibold text-red-700 dark:text-red-300">Error 403</p>
+        <CardHeader
+          title="You don't have access to this page"
+          description={
+            <>
+              You are signed in as <span className="font-medium whitespace-nowrap">{phone}</span>, which is not an administrator. Ask an
+              administrator to grant you access.
+            </>
+          }
+        />
+        <div className="flex flex-wrap gap-4">
+          <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+            Go to your account
+          </Link>
+          <Link href="/" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+            Home
+          </Link>
+        </div>
+      </Card>
+    </main>
+  );
+}

@@ -88,9 +88,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const fields = fieldErrors(result.error);
-    const code = fields.phone && Object.keys(fields).length === 1 && input && typeof input === "object" && "phone" in input && typeof (input as { phone: unknown }).phone === "string" && (input as { phone: string }).phone.trim() !== "" ? "invalid_phone" : "validation_error";
-    throw new AppError(code, code === "invalid_phone" ? fields.phone : "Some fields are missing or invalid.", { fields });
+    throw new AppError("validation_error", "Some fields are missing or invalid.", { fields: fieldErrors(result.error) });
   }
   return result.data;
 }

@@ -1,0 +1,33 @@
+/** Request schemas shared by the login form and the route handlers. Unknown fields are ignored. */
+import { z } from "zod";
+
+const phone = z
+  .string({ error: "Enter your phone number." })
+  .trim()
+  .min(1, "Enter your phone number.")
+  .max(32, "That is too long for a phone number.");
+
+const purpose = z
+  .string({ error: "Purpose must be text." })
+  .trim()
+  .min(1, "Purpose must not be empty.")
+  .max(40, "Purpose is too long.")
+  .optional();
+
+export const sendOtpSchema = z.object({ phone, purpose });
+
+export const verifyOtpSchema = z.object({
+  phone,
+  code: z
+    .string({ error: "Enter the code from the SMS." })
+    .trim()
+    .min(1, "Enter the code from the SMS.")
+    // ASCII digits only: \d would also accept other scripts' digits.
+    .regex(/^[0-9]{4,10}$/, "The code is 4 to 10 digits (0–9)."),
+  purpose,
+});
+
+export const loginTokenSchema = z.object({ token: z.string().min(20).max(200), purpose });
+
+export type SendOtpInput = z.infer<typeof sendOtpSchema>;
+export type VerifyOtpInput = z.infer<typeof verifyOtpSchema>;

@@ -1,0 +1,46 @@
+/** Builds a real OTP context for tests: real config parsing, real console SMS provider, fixed clock. */
+import type { Db } from "@/lib/db/connection";
+import { parseEnv } from "@/lib/env";
+import { otpConfigFromEnv } from "@/lib/otp/config";
+import type { OtpContext } from "@/lib/otp/service";
+import { findCode, latestOutboxMessage } from "@/lib/sms/console";
+import { createSmsSender } from "@/lib/sms/sender";
+
+export const TEST_SECRETS = {
+  OTP_SECRET: "test-otp-secret-0123456789abcdef0123456789abcdef",
+  NEXTAUTH_SECRET: "test-nextauth-secret-0123456789abcdef0123456789",
+};
+
+export type TestClock = { now: () => Date; advance(seconds: number): void; set(date: Date): void };
+
+export function createClock(start = new Date("2026-03-01T10:00:00.000Z")): TestClock {
+  let current = start;
+  return {
+    now: () => current,
+    advance: (seconds) => {
+      current = new Date(current.getTime() + seconds * 1000);
+    },
+    set: (date) => {
+      current = date;
+    },
+  };
+}
+
+export function createTestContext(db: Db, overrides: Record<string, string> = {}, clock = createClock()) {
+  const env = parseEnv({ NODE_ENV: "test", SMS_PROVIDER: "console", SMS_RETRY_BASE_MS: "0", ...TEST_SECRETS, ...overrides });
+  const ctx: OtpContext = {
+    db,
+    config: otpConfigFromEnv(env),
+    sms: createSmsSender(env, { sleep: async () => {} }),
+    now: clock.now,
+  };
+  return { ctx, clock, env };
+}
+
+/** The code the console provider "sent" to this phone most recently. */
+export function lastCodeSentTo(phone: string): string {
+  const message = latestOutboxMessage(phone);
+  const code = message && findCode(message.text);
+  if (!code) throw new Error(`no code in the outbox for ${phone}`);
+  return code;
+}

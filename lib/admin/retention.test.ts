@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { describeEachDatabase, uniquePhone } from "@/test/db";
+import { parseAge, purgeVerifications } from "./retention";
+import { makeVerification } from "./testing";
+
+describeEachDatabase("verification retention", (use) => {
+  it("deletes old verifications with their SMS and verify attempts in batches, and keeps recent ones", async () => {
+    const { db } = use();
+    const phone = uniquePhone();
+    const old = new Date(Date.now() - 100 * 86_400_000);
+    const oldIds: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const v = await makeVerification(db, { phone, createdAt: new Date(old.getTime() + i * 1000) });
+      oldIds.push(v.id);
+      await db.smsMessage.create({ data: { verificationId: v.id, provider: "console", attempt: 1, to: phone, text: "******", status: "sent" } });
+      await db.verifyAttempt.create({ data: { verificationId: v.id, phone, purpose: "Login", result: "invalid_code" } });
+    }
+    await db.verifyAttempt.create({ data: { phone, purpose: "Login", result: "not_found", createdAt: old } });
+    const recent = await makeVerification(db, { phone });
+    await db.smsMessage.create({ data: { verificationId: recent.id, provider: "console", attempt: 1, to: phone, text: "******", status: "sent" } });
+
+    const batches: number[] = [];
+    const result = await purgeVerifications(db, { cutoff: new Date(Date.now() - 90 * 86_400_000), batchSize: 3, onBatch: (r) => batches.push(r.verifications) });
+    expect(result).toMatchObject({ verifications: 7, smsMessages: 7, verifyAttempts: 8 });
+    expect(batches.slice(0, 3)).toEqual([3, 6, 7]);
+    expect(await db.verification.count({ where: { id: { in: oldIds } } })).toBe(0);
+    expect(await db.smsMessage.count({ where: { verificationId: { in: oldIds } } })).toBe(0);
+    expect(await db.verification.count({ where: { id: recent.id } })).toBe(1);
+    expect(await db.smsMessage.count({ where: { verificationId: recent.id } })).toBe(1);
+  });
+
+  it("does nothing when nothing is older than the cutoff", async () => {
+    const { db } = use();
+    const result = await purgeVerifications(db, { cutoff: new Date(Date.UTC(2000, 0, 1)) });
+    expect(result).toEqual({ verifications: 0, smsMessages: 0, verifyAttempts: 0, batches: 0 });
+  });
+});
+
+describe("retention ages", () => {
+  it("reads days, hours and weeks, and refuses anything else", () => {
+    expect(parseAge("90d")).toBe(90 * 86_400_000);
+    expect(parseAge("12h")).toBe(12 * 3_600_000);
+    expect(parseAge("2w")).toBe(14 * 86_400_000);
+    expect(parseAge("30")).toBe(30 * 86_400_000);
+    expect(() => parseAge("0d")).toThrow();
+    expect(() => parseAge("soon")).toThrow();
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Data retention: deletes verifications older than a cutoff with their SMS and verify attempts, a
+ * bounded batch per statement, so no statement holds locks on many rows for long and other
+ * writers interleave between batches.
+ */
+import "server-only";
+import type { Db } from "../db";
+
+export const PURGE_BATCH_SIZE = 5_000;
+
+export type PurgeResult = { verifications: number; smsMessages: number; verifyAttempts: number; batches: number };
+
+/** "90d", "12h", "2w" or a bare number of days → milliseconds. */
+export function parseAge(value: string): number {
+  const m = /^\s*(\d+)\s*([hdw]?)\s*$/i.exec(value);
+  if (!m || Number(m[1]) <= 0) throw new Error(`Invalid age "${value}": use e.g. 90d, 12h or 2w`);
+  const unit = { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[(m[2] || "d").toLowerCase() as "h" | "d" | "w"];
+  return Number(m[1]) * unit;
+}
+
+type Counts = { v: number; s: number; a: number };
+
+/**
+ * Deletes everything created before `cutoff`, `batchSize` verifications per statement (keyed by id,
+ * oldest first). Children go in the same statement, so a batch is all-or-nothing. Verify attempts
+ * that never matched a verification (not_found) are purged by their own date.
+ */
+export async function purgeVerifications(
+  db: Db,
+  opts: { cutoff: Date; batchSize?: number; onBatch?: (r: PurgeResult) => void },
+): Promise<PurgeResult> {
+  const size = Math.max(1, Math.floor(opts.batchSize ?? PURGE_BATCH_SIZE));
+  const cutoff = opts.cutoff.toISOString();
+  const result: PurgeResult = { verifications: 0, smsMessages: 0, verifyAttempts: 0, batches: 0 };
+  for (;;) {
+    const [row] = await db.$queryRaw<Counts[]>`
+      WITH doomed AS (
+        SELECT id FROM "Verification"
+        WHERE "createdAt" < (CAST(${cutoff} AS timestamptz) AT TIME ZONE 'UTC')
+        ORDER BY "createdAt" LIMIT ${size}
+      ),
+      s AS (DELETE FROM "SmsMessage" WHERE "verificationId" IN (SELECT id FROM doomed) RETURNING 1),
+      a AS (DELETE FROM "VerifyAttempt" WHERE "verificationId" IN (SELECT id FROM doomed) RETURNING 1),
+      v AS (DELETE FROM "Verification" WHERE id IN (SELECT id FROM doomed) RETURNING 1)
+      SELECT (SELECT count(*) FROM v)::int AS v, (SELECT count(*) FROM s)::int AS s, (SELECT count(*) FROM a)::int AS a`;
+    if (!row || row.v === 0) break;
+    result.verifications += row.v;
+    result.smsMessages += row.s;
+    result.verifyAttempts += row.a;
+    result.batches += 1;
+    opts.onBatch?.({ ...result });
+  }
+  for (;;) {
+    const [row] = await db.$queryRaw<{ a: number }[]>`
+      WITH doomed AS (
+        SELECT id FROM "VerifyAttempt"
+        WHERE "verificationId" IS NULL AND "createdAt" < (CAST(${cutoff} AS timestamptz) AT TIME ZONE 'UTC')
+        ORDER BY "createdAt" LIMIT ${size}
+      ),
+      a AS (DELETE FROM "VerifyAttempt" WHERE id IN (SELECT id FROM doomed) RETURNING 1)
+      SELECT (SELECT count(*) FROM a)::int AS a`;
+    if (!row || row.a === 0) break;
+    result.verifyAttempts += row.a;
+    result.batches += 1;
+    opts.onBatch?.({ ...result });
+  }
+  return result;
+}

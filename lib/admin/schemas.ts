@@ -1,0 +1,89 @@
+/**
+ * Query schemas of the admin API, shared by the route handlers and the dashboard's URL state.
+ * No server-only imports: the client components read the same names and limits.
+ */
+import { z } from "zod";
+
+export const VERIFICATION_STATUSES = ["pending", "verified", "expired", "locked", "superseded", "failed"] as const;
+export const SMS_STATUSES = ["sent", "failed", "delivered", "undelivered"] as const;
+export const ROLES = ["USER", "ADMIN"] as const;
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 50;
+/** The longest period the stats endpoint aggregates, and the longest one it splits into hours. */
+export const MAX_STATS_DAYS = 92;
+export const MAX_HOURLY_DAYS = 14;
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+
+/** An ISO date (`2026-11-24`, taken as UTC midnight) or date-time. */
+const instant = z
+  .string()
+  .trim()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), "Use an ISO date or date-time")
+  .transform((v) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v));
+
+/** What the admin typed, reduced to `+` and digits; a bare number gets its `+` back for prefix matches. */
+const phoneFragment = z
+  .string()
+  .trim()
+  .max(24)
+  .transform((v) => v.replace(/[\s().-]/g, ""))
+  .refine((v) => /^\+?\d{1,15}$/.test(v), "Use digits, optionally starting with +");
+
+export const verificationFiltersSchema = z.object({
+  status: optional(z.enum(VERIFICATION_STATUSES)),
+  purpose: optional(z.string().trim().max(40)),
+  provider: optional(z.string().trim().max(40)),
+  smsStatus: optional(z.enum(SMS_STATUSES)),
+  phone: optional(phoneFragment),
+  phoneMatch: z.preprocess(emptyToUndefined, z.enum(["prefix", "contains"]).default("prefix")),
+  from: optional(instant),
+  to: optional(instant),
+});
+
+export type VerificationFilters = z.infer<typeof verificationFiltersSchema>;
+
+export const verificationListQuerySchema = verificationFiltersSchema.extend({
+  cursor: optional(z.string().max(200)),
+  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
+});
+
+export const statsQuerySchema = z
+  .object({
+    from: optional(instant),
+    to: optional(instant),
+    bucket: z.preprocess(emptyToUndefined, z.enum(["hour", "day"]).optional()),
+  })
+  .transform((q, ctx) => {
+    const to = q.to ?? new Date();
+    const from = q.from ?? new Date(to.getTime() - 86_400_000);
+    const days = (to.getTime() - from.getTime()) / 86_400_000;
+    if (days <= 0) ctx.addIssue({ code: "custom", path: ["from"], message: "from must be before to" });
+    if (days > MAX_STATS_DAYS) ctx.addIssue({ code: "custom", path: ["from"], message: `The period can be at most ${MAX_STATS_DAYS} days` });
+    const bucket = q.bucket ?? (days <= 2 ? "hour" : "day");
+    if (bucket === "hour" && days > MAX_HOURLY_DAYS) {
+      ctx.addIssue({ code: "custom", path: ["bucket"], message: `Hourly buckets cover at most ${MAX_HOURLY_DAYS} days` });
+    }
+    return { from, to, bucket } as { from: Date; to: Date; bucket: "hour" | "day" };
+  });
+
+export type StatsQuery = z.infer<typeof statsQuerySchema>;
+
+export const userListQuerySchema = z.object({
+  cursor: optional(z.string().max(200)),
+  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
+  role: optional(z.enum(ROLES)),
+  phone: optional(phoneFragment),
+});
+
+export type UserListQuery = z.infer<typeof userListQuerySchema>;
+
+export const setRoleSchema = z.object({ role: z.enum(ROLES) });
+
+/** URLSearchParams → plain object (first value of each key) for the schemas above. */
+export function searchParamsObject(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) if (!(key in out)) out[key] = value;
+  return out;
+}

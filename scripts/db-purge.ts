@@ -1,0 +1,44 @@
+// npm run db:purge -- [--older-than 90d] [--batch 5000] — deletes verifications (with their SMS and
+// verify attempts) older than the given age; the default is VERIFICATION_RETENTION_DAYS.
+import { parseArgs } from "node:util";
+import { parseAge, purgeVerifications, PURGE_BATCH_SIZE } from "../lib/admin/retention";
+import { openDatabase, parseDatabaseUrl } from "../lib/db/connection";
+import { applyMigrations } from "../lib/db/migrations";
+import { env } from "../lib/env";
+import { runScript } from "./run-script";
+
+runScript(async () => {
+  const { values } = parseArgs({
+    options: { "older-than": { type: "string" }, batch: { type: "string", default: String(PURGE_BATCH_SIZE) } },
+  });
+  const config = env();
+  const ageMs = values["older-than"] ? parseAge(values["older-than"]) : config.VERIFICATION_RETENTION_DAYS * 86_400_000;
+  const batchSize = Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new Error("--batch must be between 1 and 100000");
+  const cutoff = new Date(Date.now() - ageMs);
+
+  const target = parseDatabaseUrl(config.DATABASE_URL);
+  const database = await openDatabase(target, { poolSize: 1 });
+  try {
+    if (target.kind === "pglite") await applyMigrations(database.adapterFactory);
+    console.log(`Deleting verifications created before ${cutoff.toISOString()} (${batchSize.toLocaleString("en")} per batch)…`);
+    const started = performance.now();
+    let lastPrint = 0;
+    const result = await purgeVerifications(database.db, {
+      cutoff,
+      batchSize,
+      onBatch: (r) => {
+        if (performance.now() - lastPrint > 2000) {
+          lastPrint = performance.now();
+          console.log(`  ${r.verifications.toLocaleString("en")} verifications so far`);
+        }
+      },
+    });
+    console.log(
+      `Deleted ${result.verifications.toLocaleString("en")} verifications, ${result.smsMessages.toLocaleString("en")} SMS attempts and ` +
+        `${result.verifyAttempts.toLocaleString("en")} verify attempts in ${result.batches} batch(es), ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    );
+  } finally {
+    await database.close();
+  }
+});

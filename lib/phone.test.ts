@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { maskPhone, parsePhone, PhoneError } from "./phone";
+import { maskPhone, parsePhone, PhoneError, type PhoneConfig } from "./phone";
 
-const TZ = { defaultCountry: "TZ", allowedCountries: [] };
+const TZ: PhoneConfig = { defaultCountry: "TZ", allowedCountries: [] };
 
 function problem(input: string, config = TZ) {
   try {

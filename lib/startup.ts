@@ -5,6 +5,7 @@
 import { parseDatabaseUrl } from "./db/connection";
 import { getDatabase } from "./db";
 import { env, EnvError } from "./env";
+import { installSocketIpHeader } from "./socket-ip";
 
 function fail(lines: string[]): never {
   for (const line of lines) console.error(`Configuration error: ${line}`);
@@ -12,6 +13,7 @@ function fail(lines: string[]): never {
 }
 
 export async function startServer() {
+  installSocketIpHeader();
   try {
     env();
   } catch (error) {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { env } from "../env";
 import { log } from "../log";
 import { AppError } from "./errors";
+import { SOCKET_IP_HEADER } from "../socket-ip";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -17,19 +18,17 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, { ...init, headers: { "Cache-Control": "no-store", ...init.headers } });
 }
 
-/** The client address: the socket's, or the left-most X-Forwarded-For hop only behind a trusted proxy. */
+/**
+ * The client address. Behind a trusted proxy (TRUST_PROXY), the right-most X-Forwarded-For entry:
+ * the one our proxy appended, which a client cannot forge. Otherwise the socket's address.
+ */
 export function clientIp(req: Request): string | null {
-  const headers = req.headers;
   if (env().TRUST_PROXY) {
-    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded.slice(0, 64);
-    const real = headers.get("x-real-ip")?.trim();
-    if (real) return real.slice(0, 64);
+    const hop = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (hop) return hop.slice(0, 64);
   }
-  // Next.js does not expose the socket address to route handlers; its own server sets this header
-  // from the socket, overwriting whatever the client sent.
-  const socket = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  return socket ? socket.slice(0, 64) : null;
+  const socket = req.headers.get(SOCKET_IP_HEADER)?.trim();
+  return socket ? socket.replace(/^::ffff:/, "").slice(0, 64) : null;
 }
 
 /** Reads a JSON object body: 415 unless JSON, 413 over MAX_BODY_BYTES, 400 when malformed. */

@@ -1,0 +1,148 @@
+/**
+ * The issue's "done when": with SMS_PROVIDER=mshastra pointed at a server speaking that API, the OTP
+ * engine sends real HTTP requests in that format; a failing gateway yields a failed verification,
+ * a stored reason and a clear API error; receipts update what the admin sees. Nothing stored or
+ * logged carries the code or a credential.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { AppError } from "@/lib/api/errors";
+import type { Db } from "@/lib/db";
+import { sendOtp, verifyOtp } from "@/lib/otp/service";
+import { describeEachDatabase, uniquePhone } from "@/test/db";
+import { createTestContext } from "@/test/otp-context";
+import { applyDeliveryStatus } from "./delivery-reports";
+import { reply, spyOnLogs, startFakeGateway, type FakeGateway, type GatewayHandler } from "./test-gateway";
+
+const PASSWORD = "e2e-mshastra-Pa55";
+const TWILIO_TOKEN = "e2e-twilio-token-91ad";
+
+let mshastraAnswer: GatewayHandler;
+let twilioAnswer: GatewayHandler;
+let mshastra: FakeGateway;
+let twilio: FakeGateway;
+let logs: ReturnType<typeof spyOnLogs>;
+
+beforeAll(async () => {
+  mshastra = await startFakeGateway((req, res, i) => mshastraAnswer(req, res, i));
+  twilio = await startFakeGateway((req, res, i) => twilioAnswer(req, res, i));
+});
+afterAll(async () => {
+  await mshastra.close();
+  await twilio.close();
+});
+beforeEach(() => {
+  mshastra.requests.length = 0;
+  twilio.requests.length = 0;
+  twilioAnswer = (_req, res) => reply(res, 201, JSON.stringify({ sid: `SM${Date.now()}` }));
+  logs = spyOnLogs();
+});
+afterEach(() => logs.restore());
+
+function context(db: Db, vars: Record<string, string> = {}) {
+  return createTestContext(db, {
+    SMS_PROVIDER: "mshastra",
+    MSHASTRA_API_URL: `${mshastra.url}/sendsms_api_json.aspx`,
+    MSHASTRA_USER: "e2e-user",
+    MSHASTRA_PASSWORD: PASSWORD,
+    MSHASTRA_SENDER: "PHONEOTP",
+    TWILIO_API_URL: twilio.url,
+    TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000e2e",
+    TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+    TWILIO_FROM: "+15005550006",
+    SMS_TIMEOUT_MS: "1000",
+    OTP_RESEND_COOLDOWN_SECONDS: "0",
+    LOG_LEVEL: "debug",
+    ...vars,
+  });
+}
+
+/** The code as the gateway received it (the only place it may appear). */
+function codeSentTo(gateway: FakeGateway): string {
+  const req = gateway.requests.at(-1)!;
+  const text = req.headers["content-type"]?.includes("json") ? JSON.parse(req.body)[0].msg : new URLSearchParams(req.body).get("Body")!;
+  return /code is (\d+)/.exec(text)![1];
+}
+
+async function expectNothingLeaked(db: Db, verificationId: string, code: string) {
+  const rows = JSON.stringify([
+    await db.verification.findUniqueOrThrow({ where: { id: verificationId } }),
+    await db.smsMessage.findMany({ where: { verificationId } }),
+  ]);
+  for (const secret of [code, PASSWORD, TWILIO_TOKEN]) {
+    expect(rows).not.toContain(secret);
+    for (const line of logs.lines) expect(line).not.toContain(secret);
+  }
+}
+
+async function smsFailure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describeEachDatabase("OTP over a real mShastra-speaking server", (use) => {
+  it("sends the mShastra JSON request, stores the attempt with the code masked, and the code verifies", async () => {
+    const { db } = use();
+    mshastraAnswer = (_req, res) => reply(res, 200, JSON.stringify([{ msg_id: "880001", number: "x", str_response: "Send Successful" }]));
+    const { ctx } = context(db);
+    const phone = uniquePhone();
+    const sent = await sendOtp(ctx, { phone });
+    const body = JSON.parse(mshastra.requests[0].body);
+    expect(body).toEqual([{ user: "e2e-user", pwd: PASSWORD, number: phone.slice(1), sender: "PHONEOTP", msg: expect.stringMatching(/^Your PhoneOTP code is \d{6}\./), language: "Unicode" }]);
+    const code = codeSentTo(mshastra);
+    const rows = await db.smsMessage.findMany({ where: { verificationId: sent.verificationId } });
+    expect(rows).toMatchObject([{ provider: "mshastra", attempt: 1, status: "sent", providerMessageId: "880001", httpStatus: 200, to: phone, text: "Your PhoneOTP code is ******. It expires in 5 minutes." }]);
+    await expectNothingLeaked(db, sent.verificationId, code);
+    expect(await verifyOtp(ctx, { phone, code })).toMatchObject({ status: "verified" });
+  });
+
+  it("marks the verification failed and keeps the gateway's reason when credit has run out", async () => {
+    const { db } = use();
+    mshastraAnswer = (_req, res) => reply(res, 200, JSON.stringify([{ msg_id: "", number: "x", str_response: "No More Credits" }]));
+    const { ctx } = context(db);
+    const phone = uniquePhone();
+    const error = await smsFailure(sendOtp(ctx, { phone }));
+    expect(error.code).toBe("sms_failed");
+    expect(error.status).toBe(502);
+    const verification = await db.verification.findFirstOrThrow({ where: { phone } });
+    expect(verification).toMatchObject({ status: "failed", smsStatus: "failed", smsProvider: "mshastra" });
+    expect(await db.smsMessage.findMany({ where: { verificationId: verification.id } })).toMatchObject([
+      { provider: "mshastra", attempt: 1, status: "failed", errorCode: "insufficient_credit", errorMessage: "No More Credits", httpStatus: 200, providerMessageId: null },
+    ]);
+    await expectNothingLeaked(db, verification.id, codeSentTo(mshastra));
+  });
+
+  it("stores every retry and the failover to Twilio", async () => {
+    const { db } = use();
+    mshastraAnswer = (_req, res) => reply(res, 502, "<html><title>502 Bad Gateway</title></html>", "text/html");
+    const { ctx } = context(db, { SMS_PROVIDER: "mshastra,twilio", SMS_MAX_RETRIES: "1" });
+    const sent = await sendOtp(ctx, { phone: uniquePhone() });
+    const rows = await db.smsMessage.findMany({ where: { verificationId: sent.verificationId }, orderBy: [{ createdAt: "asc" }, { provider: "asc" }, { attempt: "asc" }] });
+    expect(rows.map((r) => [r.provider, r.attempt, r.status, r.errorCode, r.httpStatus])).toEqual([
+      ["mshastra", 1, "failed", "server_error", 502],
+      ["mshastra", 2, "failed", "server_error", 502],
+      ["twilio", 1, "sent", null, 201],
+    ]);
+    expect(await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).toMatchObject({ smsProvider: "twilio", smsStatus: "sent", status: "pending" });
+    await expectNothingLeaked(db, sent.verificationId, codeSentTo(twilio));
+
+    // Twilio's receipt then reaches what the admin sees.
+    const sid = rows[2].providerMessageId!;
+    await applyDeliveryStatus(db, { provider: "twilio", providerMessageId: sid, status: "delivered", at: new Date() });
+    expect((await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).smsStatus).toBe("delivered");
+  });
+
+  it("records a hung gateway as a timeout and fails the verification", async () => {
+    const { db } = use();
+    mshastraAnswer = () => {};
+    const { ctx } = context(db, { SMS_TIMEOUT_MS: "150", SMS_MAX_RETRIES: "0" });
+    const phone = uniquePhone();
+    expect((await smsFailure(sendOtp(ctx, { phone }))).code).toBe("sms_failed");
+    const verification = await db.verification.findFirstOrThrow({ where: { phone } });
+    expect(verification.status).toBe("failed");
+    expect(await db.smsMessage.findMany({ where: { verificationId: verification.id } })).toMatchObject([{ status: "failed", errorCode: "timeout" }]);
+  });
+});

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AdminShell } from "@/components/admin/admin-shell";
+import type { VerificationDetailJson } from "@/components/admin/types";
+import { VerificationDetailView } from "@/components/admin/verification-detail";
+import { AppError } from "@/lib/api/errors";
+import { getVerificationDetail } from "@/lib/admin/verifications";
+import { getDb } from "@/lib/db";
+
+export const metadata: Metadata = { title: "Verification" };
+
+export default async function AdminVerificationPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const detail = await getVerificationDetail(await getDb(), decodeURIComponent(id)).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  });
+  // The same JSON the API sends (dates as ISO strings); the query already left the hashes out.
+  const json = JSON.parse(JSON.stringify(detail)) as VerificationDetailJson;
+  return (
+    <AdminShell title="Verification" description={<span className="font-mono text-xs">{json.verification.id}</span>}>
+      <VerificationDetailView detail={json} />
+    </AdminShell>
+  );
+}

@@ -1,0 +1,164 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Panel } from "./admin-shell";
+import { RoleBadge, SmsStatusBadge, StatusBadge } from "./badges";
+import { CopyButton } from "./copy-button";
+import { formatUtc } from "./format";
+import type { TimelineEventJson, VerificationDetailJson } from "./types";
+
+const DOT: Record<TimelineEventJson["tone"], string> = {
+  neutral: "bg-slate-400 ring-slate-100 dark:ring-slate-900",
+  success: "bg-emerald-500 ring-emerald-100 dark:ring-emerald-950",
+  warning: "bg-amber-500 ring-amber-100 dark:ring-amber-950",
+  danger: "bg-rose-500 ring-rose-100 dark:ring-rose-950",
+};
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="mt-0.5 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+/** One verification: summary, timeline, SMS attempts and the linked user. */
+export function VerificationDetailView({ detail }: { detail: VerificationDetailJson }) {
+  const v = detail.verification;
+  return (
+    <div className="grid gap-6 lg:grid-cols-3">
+      <div className="space-y-6 lg:col-span-2">
+        <Panel className="p-5">
+          <div className="flex flex-wrap items-center gap-3">
+            <span className="font-mono text-lg font-semibold">{v.phone}</span>
+            <CopyButton value={v.phone} label={`Copy ${v.phone}`} />
+            <StatusBadge status={v.displayStatus} expiresAt={v.status === "pending" ? v.expiresAt : undefined} />
+          </div>
+          <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3">
+            <Field label="Purpose">{v.purpose}</Field>
+            <Field label="Country">{v.country ?? "—"}</Field>
+            <Field label="Attempts">
+              <span className="tabular-nums">
+                {v.attempts} / {v.maxAttempts}
+              </span>
+            </Field>
+            <Field label="Created (UTC)">{formatUtc(v.createdAt)}</Field>
+            <Field label="Expires (UTC)">{formatUtc(v.expiresAt)}</Field>
+            <Field label="Verified (UTC)">{formatUtc(v.verifiedAt)}</Field>
+            <Field label="Client IP">
+              <span className="font-mono text-[13px]">{v.ip ?? "—"}</span>
+            </Field>
+            <Field label="SMS">
+              <span className="inline-flex items-center gap-1.5">
+                {v.smsProvider ?? "—"} <SmsStatusBadge status={v.smsStatus} />
+              </span>
+            </Field>
+            <Field label="Test number">{v.isTestNumber ? "Yes" : "No"}</Field>
+          </dl>
+          {v.userAgent && (
+            <p className="mt-4 break-all text-xs text-slate-500 dark:text-slate-400">
+              <span className="font-medium">User agent:</span> {v.userAgent}
+            </p>
+          )}
+        </Panel>
+
+        <Panel className="p-5">
+          <h2 className="mb-4 text-base font-semibold">Timeline</h2>
+          <ol className="relative space-y-5 border-l border-slate-200 pl-6 dark:border-slate-700">
+            {detail.timeline.map((e, i) => (
+              <li key={i} className="relative">
+                <span className={`absolute top-1.5 -left-[29px] size-2.5 rounded-full ring-4 ${DOT[e.tone]}`} aria-hidden="true" />
+                <p className="text-sm font-medium">{e.title}</p>
+                <p className="text-xs text-slate-500 dark:text-slate-400">
+                  <time dateTime={e.at}>{formatUtc(e.at)} UTC</time>
+                  {e.detail && <> · {e.detail}</>}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </Panel>
+
+        <Panel className="overflow-hidden">
+          <h2 className="px-5 pt-5 pb-3 text-base font-semibold">SMS attempts</h2>
+          <div className="overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="px-4 py-2">Time (UTC)</th>
+                  <th scope="col" className="px-4 py-2">Provider</th>
+                  <th scope="col" className="px-4 py-2">Status</th>
+                  <th scope="col" className="px-4 py-2">Answer</th>
+                  <th scope="col" className="px-4 py-2 text-right">Latency</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {detail.smsMessages.map((m) => (
+                  <tr key={m.id}>
+                    <td className="whitespace-nowrap px-4 py-2 tabular-nums">{formatUtc(m.createdAt)}</td>
+                    <td className="whitespace-nowrap px-4 py-2">
+                      {m.provider} <span className="text-xs text-slate-500">#{m.attempt}</span>
+                    </td>
+                    <td className="px-4 py-2">
+                      <SmsStatusBadge status={m.status} />
+                    </td>
+                    <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
+                      {[m.httpStatus && `HTTP ${m.httpStatus}`, m.errorCode, m.errorMessage, m.providerMessageId && `id ${m.providerMessageId}`].filter(Boolean).join(" · ") || "—"}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{m.latencyMs != null ? `${m.latencyMs} ms` : "—"}</td>
+                  </tr>
+                ))}
+                {detail.smsMessages.length === 0 && (
+                  <tr>
+                    <td colSpan={5} className="px-4 py-6 text-center text-slate-500 dark:text-slate-400">
+                      No SMS attempt recorded.
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+        </Panel>
+      </div>
+
+      <div className="space-y-6">
+        <Panel className="p-5">
+          <h2 className="mb-3 text-base font-semibold">Linked user</h2>
+          {detail.user ? (
+            <dl className="space-y-3">
+              <Field label="Phone">
+                <span className="font-mono text-[13px]">{detail.user.phone}</span>
+              </Field>
+              <Field label="Role">
+                <RoleBadge role={detail.user.role} />
+              </Field>
+              <Field label="Created (UTC)">{formatUtc(detail.user.createdAt)}</Field>
+              <Field label="Last login (UTC)">{formatUtc(detail.user.lastLoginAt)}</Field>
+            </dl>
+          ) : (
+            <p className="text-sm text-slate-500 dark:text-slate-400">No user is linked to this code.</p>
+          )}
+        </Panel>
+        <Panel className="p-5">
+          <h2 className="mb-3 text-base font-semibold">Verify attempts</h2>
+          {detail.verifyAttempts.length ? (
+            <ul className="space-y-2 text-sm">
+              {detail.verifyAttempts.map((a) => (
+                <li key={a.id} className="flex items-center justify-between gap-2">
+                  <span>{a.result.replace(/_/g, " ")}</span>
+                  <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400">
+                    {formatUtc(a.createdAt)} · {a.ip ?? "—"}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-slate-500 dark:text-slate-400">No one tried a code.</p>
+          )}
+        </Panel>
+        <Link href="/admin/verifications" className="inline-block text-sm font-medium text-brand-700 hover:underline dark:text-brand-100">
+          ← All verifications
+        </Link>
+      </div>
+    </div>
+  );
+}

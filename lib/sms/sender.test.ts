@@ -192,8 +192,20 @@ describe("createSmsSender", () => {
         throw new TypeError(`boom ${CODE}`);
       },
     };
-    const outcome = await sender({}, [broken]).send();
-    expect(outcome).toMatchObject({ ok: false, attempts: [{ provider: "twilio", errorCode: "unknown", transient: false }] });
+    const syncBroken: SmsProvider = {
+      name: "mshastra",
+      send: () => {
+        throw new Error("sync boom");
+      },
+    };
+    const outcome = await sender({}, [syncBroken, broken]).send();
+    expect(outcome).toMatchObject({
+      ok: false,
+      attempts: [
+        { provider: "mshastra", errorCode: "unknown", transient: false },
+        { provider: "twilio", errorCode: "unknown", transient: false },
+      ],
+    });
     expectNothingLeaked(outcome);
   });
 

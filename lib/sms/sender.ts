@@ -69,12 +69,15 @@ async function runAttempt(provider: SmsProvider, message: SmsMessageRequest, tim
   });
   try {
     const result = await Promise.race([
-      provider.send(message, controller.signal).catch((error: unknown) => {
-        // The contract says providers never throw; if one does, record it and move on.
-        if (controller.signal.aborted) return failure(provider.name, "timeout", `no answer within ${timeoutMs} ms`);
-        log.error("sms provider threw", { provider: provider.name, error: (error as Error)?.name ?? typeof error });
-        return failure(provider.name, "unknown", "provider error", { transient: false });
-      }),
+      // Promise.resolve().then(): a provider that throws synchronously is caught the same way.
+      Promise.resolve()
+        .then(() => provider.send(message, controller.signal))
+        .catch((error: unknown) => {
+          // The contract says providers never throw; if one does, record it and move on.
+          if (controller.signal.aborted) return failure(provider.name, "timeout", `no answer within ${timeoutMs} ms`);
+          log.error("sms provider threw", { provider: provider.name, error: (error as Error)?.name ?? typeof error });
+          return failure(provider.name, "unknown", "provider error", { transient: false });
+        }),
       timedOut,
     ]);
     return result.errorCode === "timeout" ? { ...result, errorMessage: `no answer within ${timeoutMs} ms` } : result;

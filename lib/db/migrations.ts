@@ -9,8 +9,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 
 export const PRISMA_DIR = path.join(process.cwd(), "prisma");
 const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
@@ -47,6 +49,19 @@ async function schemaFiles() {
   return [{ path: "schema.prisma", content: await readFile(SCHEMA_FILE, "utf8") }];
 }
 
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on ";", which breaks any function body
+ * (plpgsql). The native engine sends the script whole; so do we, through pg's simple-query protocol.
+ */
+function runScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const driver = (adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.();
+  if (!(driver instanceof pg.Pool)) return adapter;
+  adapter.executeScript = async (script: string) => {
+    await driver.query(script);
+  };
+  return adapter;
+}
+
 type EngineSession = { engine: WasmEngine; close(): Promise<void> };
 
 /**
@@ -63,7 +78,7 @@ async function openEngine(factory: SqlMigrationAwareDriverAdapterFactory): Promi
     connect: async () => {
       const adapter = await factory.connect();
       opened.push(adapter);
-      return adapter;
+      return runScriptsWhole(adapter);
     },
     connectToShadowDb: async () => {
       const adapter = await factory.connectToShadowDb();

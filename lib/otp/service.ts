@@ -34,7 +34,6 @@ export type VerifyResult = {
 };
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 const PHONE_MESSAGES: Record<PhoneError["problem"], string> = {
   empty: "Enter your phone number.",
@@ -77,61 +76,13 @@ function rateLimited(now: Date, until: Date, what: string): AppError {
   return new AppError("rate_limited", `${what} Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`, { retryAfter });
 }
 
-type SendCounters = {
-  lastForPurpose: Date | null;
-  phoneHour: number;
-  phoneHourOldest: Date | null;
-  phoneDay: number;
-  phoneDayOldest: Date | null;
-  ipHour: number;
-  ipHourOldest: Date | null;
+/** Why otp_begin_send refused, in the words the user sees. */
+const SEND_REFUSALS: Record<string, string> = {
+  cooldown: "Please wait before requesting another code.",
+  phone_hour: "Too many codes were requested for this number.",
+  phone_day: "Too many codes were requested for this number today.",
+  ip_hour: "Too many codes were requested from your network.",
 };
-
-/** Every send limit in one indexed query. Sends that ended verified do not count (Twilio's rule). */
-async function readSendCounters(tx: Db, phone: string, purpose: string, ip: string | null, now: Date): Promise<SendCounters> {
-  const hourAgo = new Date(now.getTime() - HOUR);
-  const dayAgo = new Date(now.getTime() - DAY);
-  const rows = await tx.$queryRaw<
-    { last_for_purpose: Date | null; phone_hour: number; phone_hour_oldest: Date | null; phone_day: number; phone_day_oldest: Date | null; ip_hour: number; ip_hour_oldest: Date | null }[]
-  >`
-    SELECT
-      max("createdAt") FILTER (WHERE purpose = ${purpose}) AS last_for_purpose,
-      count(*) FILTER (WHERE "createdAt" > ${hourAgo}::timestamp AND status <> 'verified')::int AS phone_hour,
-      min("createdAt") FILTER (WHERE "createdAt" > ${hourAgo}::timestamp AND status <> 'verified') AS phone_hour_oldest,
-      count(*) FILTER (WHERE status <> 'verified')::int AS phone_day,
-      min("createdAt") FILTER (WHERE status <> 'verified') AS phone_day_oldest,
-      (SELECT count(*)::int FROM "Verification" WHERE ip = ${ip} AND "createdAt" > ${hourAgo}::timestamp) AS ip_hour,
-      (SELECT min("createdAt") FROM "Verification" WHERE ip = ${ip} AND "createdAt" > ${hourAgo}::timestamp) AS ip_hour_oldest
-    FROM "Verification"
-    WHERE phone = ${phone} AND "createdAt" > ${dayAgo}::timestamp`;
-  const r = rows[0];
-  return {
-    lastForPurpose: r.last_for_purpose,
-    phoneHour: r.phone_hour,
-    phoneHourOldest: r.phone_hour_oldest,
-    phoneDay: r.phone_day,
-    phoneDayOldest: r.phone_day_oldest,
-    ipHour: r.ip_hour,
-    ipHourOldest: r.ip_hour_oldest,
-  };
-}
-
-function checkSendLimits(config: OtpConfig, c: SendCounters, now: Date): AppError | null {
-  if (config.resendCooldownSeconds > 0 && c.lastForPurpose) {
-    const until = new Date(c.lastForPurpose.getTime() + config.resendCooldownSeconds * 1000);
-    if (until > now) return rateLimited(now, until, "Please wait before requesting another code.");
-  }
-  if (config.maxSendsPerPhonePerHour > 0 && c.phoneHour >= config.maxSendsPerPhonePerHour && c.phoneHourOldest) {
-    return rateLimited(now, new Date(c.phoneHourOldest.getTime() + HOUR), "Too many codes were requested for this number.");
-  }
-  if (config.maxSendsPerPhonePerDay > 0 && c.phoneDay >= config.maxSendsPerPhonePerDay && c.phoneDayOldest) {
-    return rateLimited(now, new Date(c.phoneDayOldest.getTime() + DAY), "Too many codes were requested for this number today.");
-  }
-  if (config.maxSendsPerIpPerHour > 0 && c.ipHour >= config.maxSendsPerIpPerHour && c.ipHourOldest) {
-    return rateLimited(now, new Date(c.ipHourOldest.getTime() + HOUR), "Too many codes were requested from your network.");
-  }
-  return null;
-}
 
 async function recordRefusal(ctx: OtpContext, rule: string, phone: string | null, meta: RequestMeta) {
   await ctx.db.auditEvent
@@ -158,36 +109,19 @@ export async function sendOtp(
   const expiresAt = new Date(now.getTime() + config.ttlSeconds * 1000);
   const ip = input.ip ?? null;
 
-  const refusal = await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${phone.e164}))`;
-    const counters = await readSendCounters(tx as Db, phone.e164, purpose, ip, now);
-    const limit = checkSendLimits(config, counters, now);
-    if (limit) return limit;
-    await tx.verification.updateMany({
-      where: { phone: phone.e164, purpose, status: "pending" },
-      data: { status: "superseded", updatedAt: now },
-    });
-    await tx.verification.create({
-      data: {
-        id,
-        phone: phone.e164,
-        country: phone.country ?? null,
-        purpose,
-        codeHash: hashCode(config.secret, phone.e164, purpose, code),
-        maxAttempts: config.maxAttempts,
-        expiresAt,
-        createdAt: now,
-        updatedAt: now,
-        ip,
-        userAgent: input.userAgent ?? null,
-        isTestNumber: testCode !== undefined,
-      },
-    });
-    return null;
-  });
-  if (refusal) {
-    await recordRefusal(ctx, "send", phone.e164, input);
-    throw refusal;
+  // One round trip: limits checked and the row written under a per-phone lock (see the migration
+  // defining otp_begin_send). Rules, in order: resend cooldown per phone+purpose, sends per phone per
+  // hour and per day (sends that ended verified do not count), sends per client IP per hour; 0 = off.
+  const [gate] = await ctx.db.$queryRaw<{ refused_rule: string | null; retry_at: Date | null }[]>`
+    SELECT refused_rule, retry_at FROM otp_begin_send(
+      ${id}, ${phone.e164}, ${phone.country ?? null}, ${purpose},
+      ${hashCode(config.secret, phone.e164, purpose, code)}, ${config.maxAttempts}::int,
+      ${expiresAt}::timestamp, ${now}::timestamp, ${ip}, ${input.userAgent ?? null}, ${testCode !== undefined},
+      ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
+      ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
+  if (gate.refused_rule) {
+    await recordRefusal(ctx, gate.refused_rule, phone.e164, input);
+    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
   }
 
   const resendAfter = new Date(now.getTime() + config.resendCooldownSeconds * 1000);
@@ -209,47 +143,59 @@ export async function sendOtp(
   return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter };
 }
 
-/** Stores every provider attempt (text with the code masked) and the verification's SMS result. */
+/**
+ * Stores every provider attempt (text with the code masked) and the verification's SMS result in
+ * one statement. A code that never reached the phone is marked failed and can never be used.
+ */
 async function recordSmsOutcome(ctx: OtpContext, verificationId: string, to: string, maskedText: string, outcome: SmsSendOutcome) {
   const last = outcome.attempts.at(-1);
-  if (outcome.attempts.length) {
-    await ctx.db.smsMessage.createMany({
-      data: outcome.attempts.map((a) => ({
-        verificationId,
-        provider: a.provider,
-        attempt: a.attempt,
-        to,
-        text: maskedText,
-        status: a.status,
-        providerMessageId: a.providerMessageId ?? null,
-        httpStatus: a.httpStatus ?? null,
-        errorCode: a.errorCode ?? null,
-        errorMessage: a.errorMessage?.slice(0, 500) ?? null,
-        latencyMs: Math.round(a.latencyMs),
-        createdAt: a.startedAt,
-        updatedAt: a.startedAt,
-      })),
-    });
-  }
-  await ctx.db.verification.update({
-    where: { id: verificationId },
-    data: {
-      smsProvider: last?.provider ?? null,
-      smsStatus: outcome.ok ? "sent" : "failed",
-      // A code that never reached the phone can never be used.
-      ...(outcome.ok ? {} : { status: "failed" }),
-      updatedAt: ctx.now(),
-    },
-  });
+  const attempts = JSON.stringify(
+    outcome.attempts.map((a) => ({
+      provider: a.provider,
+      attempt: a.attempt,
+      status: a.status,
+      providerMessageId: a.providerMessageId ?? null,
+      httpStatus: a.httpStatus ?? null,
+      errorCode: a.errorCode ?? null,
+      errorMessage: a.errorMessage?.slice(0, 500) ?? null,
+      latencyMs: Math.round(a.latencyMs),
+      startedAt: a.startedAt.toISOString(),
+    })),
+  );
+  await ctx.db.$executeRaw`
+    WITH recorded AS (
+      INSERT INTO "SmsMessage" (id, "verificationId", provider, attempt, "to", text, status, "providerMessageId",
+                                "httpStatus", "errorCode", "errorMessage", "latencyMs", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, ${verificationId}, a.provider, a.attempt, ${to}, ${maskedText},
+             a.status::"SmsStatus", a."providerMessageId", a."httpStatus", a."errorCode", a."errorMessage",
+             a."latencyMs", a."startedAt", a."startedAt"
+        FROM jsonb_to_recordset(${attempts}::jsonb) AS a(provider text, attempt int, status text,
+             "providerMessageId" text, "httpStatus" int, "errorCode" text, "errorMessage" text,
+             "latencyMs" int, "startedAt" timestamp(3))
+    )
+    UPDATE "Verification" SET
+      "smsProvider" = ${last?.provider ?? null},
+      "smsStatus" = ${outcome.ok ? "sent" : "failed"}::"SmsStatus",
+      status = CASE WHEN ${outcome.ok} OR status <> 'pending' THEN status ELSE 'failed' END,
+      "updatedAt" = ${ctx.now()}::timestamp
+    WHERE id = ${verificationId}`;
 }
 
-type VerifyRow = { id: string; status: string; attempts: number; maxAttempts: number; matched: boolean };
+type VerifyRow = {
+  id: string | null;
+  status: string | null;
+  attempts: number | null;
+  maxAttempts: number | null;
+  ip_attempts: number;
+  ip_oldest: Date | null;
+};
 
 /**
- * Checks a code. The conditional UPDATE is the race gate: it locks the newest pending verification
- * for phone+purpose and, in the same statement, either marks it verified (right code, in time, under
- * the attempt limit), marks it expired, or counts a wrong attempt (locking at the limit). Concurrent
- * calls serialise on the row lock and re-check `status = 'pending'`, so one code verifies once.
+ * Checks a code in one statement. Its conditional UPDATE is the race gate: it locks the newest
+ * pending verification for phone+purpose and either marks it verified (right code, in time, under
+ * the attempt limit), marks it expired, or counts a wrong attempt (locking at the limit).
+ * Concurrent calls serialise on the row lock and re-check `status = 'pending'`, so one code
+ * verifies once. The same statement applies the per-IP verify limit and records the attempt.
  */
 export async function verifyOtp(
   ctx: OtpContext,
@@ -260,66 +206,71 @@ export async function verifyOtp(
   const phone = normalizePhone(config, input.phone).e164;
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
-
-  if (config.maxVerifyPerIpPerHour > 0 && ip) {
-    const hourAgo = new Date(now.getTime() - HOUR);
-    const rows = await ctx.db.$queryRaw<{ n: number; oldest: Date | null }[]>`
-      SELECT count(*)::int AS n, min("createdAt") AS oldest FROM "VerifyAttempt" WHERE ip = ${ip} AND "createdAt" > ${hourAgo}::timestamp`;
-    if (rows[0].n >= config.maxVerifyPerIpPerHour && rows[0].oldest) {
-      await recordRefusal(ctx, "verify", phone, input);
-      throw rateLimited(now, new Date(rows[0].oldest.getTime() + HOUR), "Too many verification attempts from your network.");
-    }
-  }
-
+  const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
+  const hourAgo = new Date(now.getTime() - HOUR);
   const codeHash = hashCode(config.secret, phone, purpose, input.code);
   const token = generateToken();
   const tokenHash = hashToken(config.secret, token);
-  const rows = await ctx.db.$queryRaw<VerifyRow[]>`
-    WITH target AS (
-      SELECT id FROM "Verification"
-      WHERE phone = ${phone} AND purpose = ${purpose} AND status = 'pending'
-      ORDER BY "createdAt" DESC
-      LIMIT 1
-      FOR UPDATE
-    )
-    UPDATE "Verification" v SET
-      status = (CASE
-        WHEN v."expiresAt" <= ${now}::timestamp THEN 'expired'
-        WHEN v."codeHash" = ${codeHash} THEN 'verified'
-        WHEN v.attempts + 1 >= v."maxAttempts" THEN 'locked'
-        ELSE 'pending' END)::"VerificationStatus",
-      attempts = CASE WHEN v."expiresAt" <= ${now}::timestamp OR v."codeHash" = ${codeHash} THEN v.attempts ELSE v.attempts + 1 END,
-      "verifiedAt" = CASE WHEN v."expiresAt" > ${now}::timestamp AND v."codeHash" = ${codeHash} THEN ${now}::timestamp ELSE NULL END,
-      "loginTokenHash" = CASE WHEN v."expiresAt" > ${now}::timestamp AND v."codeHash" = ${codeHash} THEN ${tokenHash} ELSE NULL END,
-      "updatedAt" = ${now}::timestamp
-    FROM target
-    WHERE v.id = target.id
-    RETURNING v.id, v.status::text AS status, v.attempts, v."maxAttempts", (v."codeHash" = ${codeHash}) AS matched`;
-  const row = rows[0];
-  const result = row ? row.status : await explainNoPending(ctx.db, phone, purpose);
-  await ctx.db.verifyAttempt.create({
-    data: { verificationId: row?.id ?? null, phone, purpose, ip, result: resultName(result), createdAt: now },
-  });
 
-  if (row?.status === "verified") {
+  const [row] = await ctx.db.$queryRaw<VerifyRow[]>`
+    WITH ip_window AS (
+      SELECT count(*)::int AS n, min("createdAt") AS oldest FROM "VerifyAttempt"
+      WHERE ${ipLimit}::int > 0 AND ip = ${ip} AND "createdAt" > ${hourAgo}::timestamp
+    ),
+    target AS (
+      SELECT v.id FROM "Verification" v, ip_window
+      WHERE v.phone = ${phone} AND v.purpose = ${purpose} AND v.status = 'pending'
+        AND (${ipLimit}::int = 0 OR ip_window.n < ${ipLimit}::int)
+      ORDER BY v."createdAt" DESC
+      LIMIT 1
+      FOR UPDATE OF v
+    ),
+    updated AS (
+      UPDATE "Verification" v SET
+        status = (CASE
+          WHEN v."expiresAt" <= ${now}::timestamp THEN 'expired'
+          WHEN v."codeHash" = ${codeHash} THEN 'verified'
+          WHEN v.attempts + 1 >= v."maxAttempts" THEN 'locked'
+          ELSE 'pending' END)::"VerificationStatus",
+        attempts = CASE WHEN v."expiresAt" <= ${now}::timestamp OR v."codeHash" = ${codeHash} THEN v.attempts ELSE v.attempts + 1 END,
+        "verifiedAt" = CASE WHEN v."expiresAt" > ${now}::timestamp AND v."codeHash" = ${codeHash} THEN ${now}::timestamp ELSE NULL END,
+        "loginTokenHash" = CASE WHEN v."expiresAt" > ${now}::timestamp AND v."codeHash" = ${codeHash} THEN ${tokenHash} ELSE NULL END,
+        "updatedAt" = ${now}::timestamp
+      FROM target
+      WHERE v.id = target.id
+      RETURNING v.id, v.status::text AS status, v.attempts, v."maxAttempts"
+    ),
+    recorded AS (
+      INSERT INTO "VerifyAttempt" (id, "verificationId", phone, purpose, ip, result, "createdAt")
+      SELECT gen_random_uuid()::text, u.id, ${phone}, ${purpose}, ${ip},
+             CASE u.status WHEN 'pending' THEN 'invalid_code' ELSE u.status END, ${now}::timestamp
+      FROM updated u
+    )
+    SELECT u.id, u.status, u.attempts, u."maxAttempts", w.n AS ip_attempts, w.oldest AS ip_oldest
+    FROM ip_window w LEFT JOIN updated u ON true`;
+
+  if (row.id && row.status === "verified") {
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
+  }
+  if (!row.id && ipLimit && row.ip_attempts >= ipLimit && row.ip_oldest) {
+    await recordRefusal(ctx, "verify_ip_hour", phone, input);
+    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
+  }
+  let result = row.status;
+  if (!row.id) {
+    // Nothing pending: tell an expired or locked code apart from none at all (e.g. already used).
+    result = await explainNoPending(ctx.db, phone, purpose);
+    await ctx.db.verifyAttempt.create({ data: { verificationId: null, phone, purpose, ip, result, createdAt: now } });
   }
   if (result === "expired") throw new AppError("expired", "This code has expired. Request a new one.");
   if (result === "locked") throw new AppError("locked", "Too many wrong codes. Request a new code.");
-  if (row && row.status === "pending") {
+  if (result === "pending" && row.maxAttempts !== null && row.attempts !== null) {
     const attemptsLeft = row.maxAttempts - row.attempts;
     throw new AppError("invalid_code", `That code is not right. ${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`, { attemptsLeft });
   }
   throw new AppError("not_found", "There is no active code for this number. Request a new one.");
 }
 
-function resultName(status: string): string {
-  if (status === "verified") return "verified";
-  if (status === "pending") return "invalid_code";
-  return status; // expired | locked | not_found
-}
-
-/** No pending code: tell an expired or locked one apart from none at all (e.g. already used). */
 async function explainNoPending(db: Db, phone: string, purpose: string): Promise<string> {
   const latest = await db.verification.findFirst({
     where: { phone, purpose },

@@ -91,7 +91,7 @@ function Filters({ purposes }: { purposes: string[] }) {
             <label htmlFor="filter-phoneMatch" className="sr-only">
               Phone match
             </label>
-            <select id="filter-phoneMatch" className={`${selectClass} w-28`} value={params.get("phoneMatch") ?? "prefix"} onChange={(e) => update({ phoneMatch: e.target.value === "prefix" ? "" : e.target.value })}>
+            <select id="filter-phoneMatch" className={`${selectClass.replace("w-full", "w-32")} shrink-0`} value={params.get("phoneMatch") ?? "prefix"} onChange={(e) => update({ phoneMatch: e.target.value === "prefix" ? "" : e.target.value })}>
               <option value="prefix">starts with</option>
               <option value="contains">contains</option>
             </select>

@@ -121,30 +121,33 @@ export async function seedAdminData(db: Db, opts: SeedOptions): Promise<SeedResu
 
     const inBatch = `v."createdAt" >= ${ts(lo)} AND v."createdAt" < ${ts(hi + 1)} AND v.id LIKE 'seed-${run}-%'`;
     const masked = `'Your PhoneOTP code is ******. It expires in 5 minutes.'`;
-    // One SMS attempt per verification, plus an earlier failed attempt (timeout or gateway error) on
-    // every failed send and on ~4 % of the others (retry/failover that then succeeded).
+    // One SMS attempt per verification; failed sends and ~4 % of the others first failed on the other
+    // provider (timeout or gateway error) and were retried there: attempt k of n, the last one being
+    // the result the verification row carries.
     result.smsMessages += await db.$executeRawUnsafe(`
       INSERT INTO "SmsMessage" (id, "verificationId", provider, attempt, "to", text, status, "providerMessageId",
         "httpStatus", "errorCode", "errorMessage", "latencyMs", "createdAt", "updatedAt", "deliveredAt")
       SELECT v.id || '-s' || k, v.id,
-        CASE WHEN k = 1 THEN v."smsProvider" WHEN v."smsProvider" = 'mshastra' THEN 'twilio' ELSE 'mshastra' END,
+        CASE WHEN k = n THEN v."smsProvider" WHEN v."smsProvider" = 'mshastra' THEN 'twilio' ELSE 'mshastra' END,
         1, v.phone, ${masked},
-        (CASE WHEN k = 1 THEN v."smsStatus"::text ELSE 'failed' END)::"SmsStatus",
-        CASE WHEN k = 1 AND v."smsStatus" <> 'failed' THEN md5(v.id) END,
-        CASE WHEN k = 2 THEN (ARRAY[200, 504, 503, 401])[1 + (hashtext(v.id) & 3)]
-             WHEN v."smsStatus" = 'failed' THEN (ARRAY[200, 400, 402, 502])[1 + (hashtext(v.id) & 3)] ELSE 200 END,
-        CASE WHEN k = 2 THEN (ARRAY['bad_response', 'timeout', 'server_error', 'invalid_credentials'])[1 + (hashtext(v.id) & 3)]
-             WHEN v."smsStatus" = 'failed' THEN (ARRAY['insufficient_credit', 'invalid_number', 'country_not_enabled', 'server_error'])[1 + (hashtext(v.id) & 3)]
+        (CASE WHEN k = n THEN v."smsStatus"::text ELSE 'failed' END)::"SmsStatus",
+        CASE WHEN k = n AND v."smsStatus" <> 'failed' THEN md5(v.id) END,
+        CASE WHEN k < n THEN (ARRAY[200, 504, 503, 401])[1 + (h & 3)]
+             WHEN v."smsStatus" = 'failed' THEN (ARRAY[200, 400, 402, 502])[1 + (h & 3)] ELSE 200 END,
+        CASE WHEN k < n THEN (ARRAY['bad_response', 'timeout', 'server_error', 'invalid_credentials'])[1 + (h & 3)]
+             WHEN v."smsStatus" = 'failed' THEN (ARRAY['insufficient_credit', 'invalid_number', 'country_not_enabled', 'server_error'])[1 + (h & 3)]
              WHEN v."smsStatus" = 'undelivered' THEN 'dnd_number' END,
-        CASE WHEN k = 2 THEN (ARRAY['Unexpected gateway answer', 'No answer within 10000 ms', 'Service Unavailable', 'Invalid Username or Password'])[1 + (hashtext(v.id) & 3)]
-             WHEN v."smsStatus" = 'failed' THEN (ARRAY['No More Credits', 'Invalid Mobile Number', 'Country not enabled for this account', 'Internal Server Error'])[1 + (hashtext(v.id) & 3)]
+        CASE WHEN k < n THEN (ARRAY['Unexpected gateway answer', 'No answer within 10000 ms', 'Service Unavailable', 'Invalid Username or Password'])[1 + (h & 3)]
+             WHEN v."smsStatus" = 'failed' THEN (ARRAY['No More Credits', 'Invalid Mobile Number', 'Country not enabled for this account', 'Internal Server Error'])[1 + (h & 3)]
              WHEN v."smsStatus" = 'undelivered' THEN 'Handset unreachable (DND)' END,
-        CASE WHEN k = 2 AND (hashtext(v.id) & 3) = 1 THEN 10000 ELSE 120 + (hashtext(v.id || k) & 1023) END,
-        v."createdAt" - (k - 1) * interval '10 seconds', v."createdAt",
-        CASE WHEN k = 1 AND v."smsStatus" = 'delivered' THEN v."createdAt" + interval '4 seconds' END
-      FROM "Verification" v
-      CROSS JOIN LATERAL generate_series(1, CASE WHEN v."smsStatus" = 'failed' OR (hashtext(v.id) % 25) = 0 THEN 2 ELSE 1 END) k
-      WHERE ${inBatch}`);
+        CASE WHEN k < n AND (h & 3) = 1 THEN 10000 ELSE 120 + (hashtext(v.id || k) & 1023) END,
+        v."createdAt" + (k - 1) * CASE WHEN (h & 3) = 1 THEN interval '10.1 seconds' ELSE interval '1.2 seconds' END,
+        v."createdAt" + (k - 1) * interval '10.1 seconds',
+        CASE WHEN k = n AND v."smsStatus" = 'delivered' THEN v."createdAt" + interval '14 seconds' END
+      FROM (SELECT v.*, hashtext(v.id) AS h,
+              CASE WHEN v."smsStatus" = 'failed' OR hashtext(v.id) % 25 = 0 THEN 2 ELSE 1 END AS n
+            FROM "Verification" v WHERE ${inBatch}) v
+      CROSS JOIN LATERAL generate_series(1, v.n) k`);
 
     // Verify attempts: wrong codes before the right one, five wrong ones on locked codes, a late
     // try on some expired ones.

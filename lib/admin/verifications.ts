@@ -194,7 +194,10 @@ function buildTimeline(v: VerificationRow, sms: SmsRecord[], attempts: Verificat
   if (status === "expired") events.push({ at: v.expiresAt, kind: "expired", title: "Expired unused", tone: "warning" });
   if (status === "locked") events.push({ at: last, kind: "locked", title: `Locked after ${v.attempts} wrong attempts`, tone: "danger" });
   if (status === "superseded") events.push({ at: v.updatedAt, kind: "superseded", title: "Superseded by a newer code", tone: "neutral" });
-  if (status === "failed") events.push({ at: v.updatedAt, kind: "failed", title: "Not delivered: every SMS attempt failed", tone: "danger" });
+  if (status === "failed") {
+    const at = new Date(Math.max(v.updatedAt.getTime(), sms.at(-1)?.createdAt.getTime() ?? 0));
+    events.push({ at, kind: "failed", title: "Not delivered: every SMS attempt failed", tone: "danger" });
+  }
   // Stable order: by time, then the order pushed (created → SMS → verify → final state).
   return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i).map(({ e }) => e);
 }

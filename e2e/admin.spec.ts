@@ -39,12 +39,12 @@ test.describe("admin dashboard", () => {
     await expect(row).toContainText("pending");
     await expect(row).toContainText("0 / 5");
 
-    await page.getByLabel("Status").selectOption("pending");
+    await page.getByLabel("Status", { exact: true }).selectOption("pending");
     await expect(page).toHaveURL(/status=pending/);
     await expect(page.getByRole("row").filter({ hasText: phone })).toHaveCount(1);
-    await page.getByLabel("Status").selectOption("verified");
+    await page.getByLabel("Status", { exact: true }).selectOption("verified");
     await expect(page.getByText("No verifications match these filters.")).toBeVisible();
-    await page.getByLabel("Status").selectOption("pending");
+    await page.getByLabel("Status", { exact: true }).selectOption("pending");
 
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: "Export CSV" }).click();
@@ -62,7 +62,7 @@ test.describe("admin dashboard", () => {
 
   test("the overview has cards, a chart and no serious accessibility violations", async ({ page }) => {
     await page.goto("/admin");
-    await expect(page.getByText("Codes sent")).toBeVisible();
+    await expect(page.getByText("Codes sent", { exact: true })).toBeVisible();
     await expect(page.getByText("Live · updates every 15 s · times in UTC")).toBeVisible();
     await expect(page.locator(".recharts-surface").first()).toBeVisible();
     await page.getByRole("button", { name: "7 days" }).click();

@@ -3,6 +3,12 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${PORT}`;
+/** A second server on the same build with a 10-second code lifetime, for the expiry scenario. */
+export const SHORT_TTL_PORT = PORT + 1;
+export const SHORT_TTL_BASE_URL = `http://127.0.0.1:${SHORT_TTL_PORT}`;
+export const SHORT_TTL_SECONDS = 10;
+/** Saved once per run by the setup project (e2e/auth.setup.ts); reuse with test.use({ storageState }). */
+export const ADMIN_STORAGE_STATE = "e2e/.auth/admin.json";
 const isCI = !!process.env.CI;
 
 // Debian's Chromium where Playwright's own browser is absent (it cannot be downloaded here).
@@ -47,15 +53,36 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["setup"] },
+    // Phone-sized Chromium; only tests tagged @mobile (the login flow), to keep the suite short.
+    { name: "mobile", use: { ...devices["Pixel 7"], channel: undefined }, grep: /@mobile/, dependencies: ["setup"] },
   ],
-  webServer: {
-    command: `rm -rf data/e2e && npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
-    url: `${baseURL}/api/health`,
-    timeout: 180_000,
-    reuseExistingServer: !isCI,
-    env: E2E_ENV,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `rm -rf data/e2e && npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
+      url: `${baseURL}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: !isCI,
+      env: E2E_ENV,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // Same build (started after the first server is up), own database, short-lived codes.
+      command: `rm -rf data/e2e-short && npx next start -H 127.0.0.1 -p ${SHORT_TTL_PORT}`,
+      url: `${SHORT_TTL_BASE_URL}/api/health`,
+      timeout: 60_000,
+      reuseExistingServer: !isCI,
+      env: {
+        ...E2E_ENV,
+        DATABASE_URL: "data/e2e-short/pglite",
+        DATA_DIR: "data/e2e-short",
+        NEXTAUTH_URL: SHORT_TTL_BASE_URL,
+        OTP_TTL_SECONDS: String(SHORT_TTL_SECONDS),
+      },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

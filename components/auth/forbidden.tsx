@@ -4,7 +4,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 /** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role. */
 export function Forbidden({ phone }: { phone: string }) {
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col justify-center px-4 py-10">
+    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 py-6 sm:justify-center sm:py-16">
       <Card>
         <p className="mb-2 text-sm font-semibold text-red-700 dark:text-red-300">Error 403</p>
         <CardHeader
@@ -17,10 +17,10 @@ export function Forbidden({ phone }: { phone: string }) {
           }
         />
         <div className="flex flex-wrap gap-4">
-          <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+          <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
             Go to your account
           </Link>
-          <Link href="/" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+          <Link href="/" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
             Home
           </Link>
         </div>

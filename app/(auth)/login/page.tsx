@@ -1,0 +1,32 @@
+import { isSupportedCountry, type CountryCode } from "libphonenumber-js";
+import type { Metadata } from "next";
+import { LoginForm } from "@/components/login/login-form";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { getSessionUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Log in" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const config = env();
+  const callbackUrl = safeCallbackUrl(first(params.callbackUrl), config.NEXTAUTH_URL);
+  const user = await getSessionUser();
+  const country = isSupportedCountry(config.PHONE_DEFAULT_COUNTRY) ? (config.PHONE_DEFAULT_COUNTRY as CountryCode) : "TZ";
+  return (
+    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 py-6 sm:justify-center sm:py-16">
+      <LoginForm
+        defaultCountry={country}
+        codeLength={config.OTP_LENGTH}
+        showDevInbox={config.SMS_PROVIDER.includes("console")}
+        callbackUrl={callbackUrl}
+        signedInAs={user?.phone}
+        notice={first(params.signedOut) ? "You have signed out." : null}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import PhoneInput, { type Country } from "react-phone-number-input";
+import flags from "react-phone-number-input/flags";
+import labels from "react-phone-number-input/locale/en";
+import "react-phone-number-input/style.css";
+import "./phone-field.css";
+
+/** Phone number with a country selector, formatted as typed; `onChange` receives E.164 (or undefined). */
+export function PhoneField({
+  id,
+  value,
+  onChange,
+  defaultCountry,
+  invalid,
+  describedBy,
+  disabled,
+}: {
+  id: string;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+  defaultCountry: Country;
+  invalid: boolean;
+  describedBy: string;
+  disabled?: boolean;
+}) {
+  return (
+    <PhoneInput
+      id={id}
+      name="phone"
+      value={value}
+      onChange={onChange}
+      defaultCountry={defaultCountry}
+      // Bundled SVG flags: the default loads images from a CDN, which the CSP (img-src 'self') blocks.
+      flags={flags}
+      labels={labels}
+      international={false}
+      addInternationalOption={false}
+      focusInputOnCountrySelection
+      autoComplete="tel"
+      disabled={disabled}
+      aria-invalid={invalid || undefined}
+      aria-describedby={describedBy}
+      countrySelectProps={{ "aria-label": "Country", disabled }}
+      className="min-h-12 w-full rounded-lg border border-slate-300 bg-white text-base text-slate-900 focus-within:border-brand-600 focus-within:outline-2 focus-within:outline-brand-600/40 has-[input[aria-invalid=true]]:border-red-600 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:focus-within:border-brand-500 dark:has-[input[aria-invalid=true]]:border-red-400"
+      numberInputProps={{
+        className: "min-h-12 rounded-r-lg bg-transparent px-3 text-base outline-none placeholder:text-slate-500 dark:placeholder:text-slate-400",
+        placeholder: "Phone number",
+      }}
+    />
+  );
+}

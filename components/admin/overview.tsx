@@ -110,7 +110,8 @@ export function Overview() {
                 <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} width={56} />
                 <Tooltip
                   labelFormatter={(t) => `${String(t).slice(0, 16).replace("T", " ")} UTC`}
-                  contentStyle={{ borderRadius: 8, fontSize: 13 }}
+                  contentStyle={{ borderRadius: 8, fontSize: 13, backgroundColor: "#fff", color: "#0f172a", borderColor: "#e2e8f0" }}
+                  labelStyle={{ color: "#0f172a", fontWeight: 600 }}
                 />
                 <Legend wrapperStyle={{ fontSize: 13 }} />
                 <Area type="monotone" dataKey="sent" name="Sent" stroke={COLORS.sent} fill="url(#fill-sent)" strokeWidth={2} isAnimationActive={false} />

@@ -213,7 +213,8 @@ export function VerificationsTable({ purposes }: { purposes: string[] }) {
 
   return (
     <div className="space-y-4">
-      <Filters key={query} purposes={purposes} />
+      {/* Remounted when the phone in the URL changes (e.g. "Clear filters"), so the field follows it. */}
+      <Filters key={params.get("phone") ?? ""} purposes={purposes} />
       <div className="flex flex-wrap items-center justify-between gap-3 text-sm">
         <p className="text-slate-600 dark:text-slate-400" aria-live="polite">
           {error ? (

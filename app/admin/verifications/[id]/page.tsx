@@ -9,9 +9,17 @@ import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Verification" };
 
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 export default async function AdminVerificationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const detail = await getVerificationDetail(await getDb(), decodeURIComponent(id)).catch((error: unknown) => {
+  const detail = await getVerificationDetail(await getDb(), safeDecode(id)).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });

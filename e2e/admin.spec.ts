@@ -45,6 +45,8 @@ test.describe("admin dashboard", () => {
     await page.getByLabel("Status", { exact: true }).selectOption("verified");
     await expect(page.getByText("No verifications match these filters.")).toBeVisible();
     await page.getByLabel("Status", { exact: true }).selectOption("pending");
+    await expect(page.getByRole("row").filter({ hasText: phone })).toHaveCount(1);
+    await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", /status=pending/);
 
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: "Export CSV" }).click();

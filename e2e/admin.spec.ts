@@ -62,11 +62,12 @@ test.describe("admin dashboard", () => {
     await expect(page.getByText(/SMS via console \(attempt 1\): sent/)).toBeVisible();
   });
 
-  test("the overview has cards, a chart and no serious accessibility violations", async ({ page }) => {
+  test("the overview has cards, a chart and no serious accessibility violations @mobile", async ({ page }, testInfo) => {
     await page.goto("/admin");
     await expect(page.getByText("Codes sent", { exact: true })).toBeVisible();
     await expect(page.getByText("Live · updates every 15 s · times in UTC")).toBeVisible();
     await expect(page.locator(".recharts-surface").first()).toBeVisible();
+    await testInfo.attach("admin overview", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
     await page.getByRole("button", { name: "7 days" }).click();
     await expect(page).toHaveURL(/period=7d/);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

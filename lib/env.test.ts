@@ -28,6 +28,9 @@ describe("parseEnv", () => {
     expect(problems({ NODE_ENV: "test", SMS_PROVIDER: "carrier-pigeon", ...SECRETS })[0]).toMatch(/unknown provider/);
     expect(problems({ NODE_ENV: "test", SMS_PROVIDER: "mshastra", ...SECRETS })).toHaveLength(3);
   });
+  it("refuses an SMS template without the {code} placeholder", () => {
+    expect(problems({ NODE_ENV: "test", SMS_TEMPLATE_LOGIN: "Welcome!", ...SECRETS })).toEqual(["SMS_TEMPLATE_LOGIN: must contain the {code} placeholder"]);
+  });
   it("collects per-purpose SMS templates", () => {
     const env = parseEnv({ NODE_ENV: "test", SMS_TEMPLATE_LOGIN: "Login code {code}", ...SECRETS });
     expect(env.SMS_TEMPLATES).toEqual({ login: "Login code {code}" });

@@ -139,6 +139,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
   }
   if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");
+  // A template without {code} would send SMS nobody can use; refuse it at start, not at send time.
+  for (const [key, value] of Object.entries(source)) {
+    if ((key === "SMS_TEMPLATE" || key.startsWith("SMS_TEMPLATE_")) && value?.trim() && !value.includes("{code}")) {
+      problems.push(`${key}: must contain the {code} placeholder`);
+    }
+  }
   if (problems.length) throw new EnvError(problems);
 
   const secrets =

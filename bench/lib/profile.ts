@@ -1,0 +1,3 @@
+export async function runProfile(...args: unknown[]): Promise<boolean> {
+  throw new Error(`not implemented yet (${args.length})`);
+}

@@ -1,0 +1,3 @@
+export async function runSoak(...args: unknown[]): Promise<boolean> {
+  throw new Error(`not implemented yet (${args.length})`);
+}

@@ -1,0 +1,200 @@
+/**
+ * npm run bench [-- --systems 1,2,3,4,5 --users 32 --duration 20 --warmup 5 --api native|seed]
+ * npm run bench -- --soak | --faults | --profile        npm run bench:smoke
+ *
+ * Measures send → verify cycles against five systems, one after another, with a fake mShastra
+ * gateway on 127.0.0.1, then checks each database against what the driver was told:
+ *   1 product on embedded PGlite        2 product on PostgreSQL       3 two product instances on PostgreSQL
+ *   4 raw floor (node:http + pg)        5a Next.js floor through pg   5b Next.js floor through Prisma
+ * Writes bench/results/<UTC time>.json and prints a markdown table. See bench/README.md.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { API_STYLES, floorApi, type ApiStyle, type LoadRun } from "./driver";
+import { floorNextBuild, productBuild, ROOT } from "./lib/build";
+import { checkDatabase, dropPostgres, freshPostgres, openQuery, type DbCheck } from "./lib/db";
+import { runFaults } from "./lib/faults";
+import { freePort, measure } from "./lib/measure";
+import { installCleanup } from "./lib/procs";
+import { runProfile } from "./lib/profile";
+import { SECRETS, startGateway, startNextFloor, startProduct, startRawFloor, type Gateway, type Server } from "./lib/servers";
+import { runSoak } from "./lib/soak";
+import { formatTable, stamp, type SystemResult } from "./lib/report";
+
+const { values: args } = parseArgs({
+  options: {
+    systems: { type: "string", default: "1,2,3,4,5" },
+    users: { type: "string", default: "32" },
+    duration: { type: "string" },
+    warmup: { type: "string", default: "5" },
+    api: { type: "string", default: "native" },
+    soak: { type: "boolean", default: false },
+    faults: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
+    rate: { type: "string" },
+    rebuild: { type: "boolean", default: false },
+    "keep-db": { type: "boolean", default: false },
+  },
+});
+
+const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL?.trim() || "postgresql://postgres@127.0.0.1:5432/otp_bench";
+const RUN_ID = stamp();
+const LOG_DIR = path.join(ROOT, "data", "bench", "logs", RUN_ID);
+const RESULTS_DIR = path.join(ROOT, "bench", "results");
+/** The build sees the production configuration the servers run with (prerendering reads env()). */
+const BUILD_ENV = { ...SECRETS, SMS_PROVIDER: "mshastra", MSHASTRA_USER: "bench-user", MSHASTRA_PASSWORD: "bench-password", MSHASTRA_SENDER: "PhoneOTP" };
+const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+type SystemId = "1" | "2" | "3" | "4" | "5a" | "5b";
+const SYSTEM_NAMES: Record<SystemId, string> = {
+  "1": "1 product · PGlite",
+  "2": "2 product · PostgreSQL",
+  "3": "3 product ×2 · PostgreSQL",
+  "4": "4 raw floor · http+pg",
+  "5a": "5a Next floor · pg",
+  "5b": "5b Next floor · Prisma",
+};
+
+function parseSystems(list: string): SystemId[] {
+  const out: SystemId[] = [];
+  for (const s of list.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+    if (s === "5") out.push("5a", "5b");
+    else if (s in SYSTEM_NAMES) out.push(s as SystemId);
+    else throw new Error(`--systems: unknown system '${s}' (use 1,2,3,4,5,5a,5b)`);
+  }
+  return [...new Set(out)];
+}
+
+async function runSystem(id: SystemId, ctx: { gateway: Gateway; productDir?: string; floorDir?: string; api: ApiStyle; users: number; warmupMs: number; durationMs: number }): Promise<SystemResult> {
+  const isProduct = id === "1" || id === "2" || id === "3";
+  const postgres = id !== "1";
+  const pgliteDir = path.join(ROOT, "data", "bench", `pglite-${RUN_ID}`);
+  log(`${SYSTEM_NAMES[id]}: preparing the database`);
+  if (postgres) await freshPostgres(BENCH_DATABASE_URL);
+  else rmSync(pgliteDir, { recursive: true, force: true });
+  const databaseUrl = postgres ? BENCH_DATABASE_URL : pgliteDir;
+  const servers: Server[] = [];
+  const common = { gatewayUrl: ctx.gateway.url, logDir: LOG_DIR, databaseUrl };
+  let api = ctx.api;
+  try {
+    if (isProduct) {
+      for (let i = 0; i < (id === "3" ? 2 : 1); i++) {
+        servers.push(await startProduct({ ...common, buildDir: ctx.productDir!, port: await freePort(), name: `sys${id}-product-${"AB"[i]}` }));
+      }
+    } else if (id === "4") {
+      servers.push(await startRawFloor({ ...common, port: await freePort(), name: "sys4-raw-floor" }));
+      api = floorApi("floor-raw", "");
+    } else {
+      const variant = id === "5a" ? "pg" : "prisma";
+      servers.push(await startNextFloor({ ...common, buildDir: ctx.floorDir!, port: await freePort(), name: `sys${id}-next-floor-${variant}` }));
+      api = floorApi(`floor-next-${variant}`, `/api/${variant}`);
+    }
+    log(`${SYSTEM_NAMES[id]}: ready (${servers.map((s) => `${s.url} in ${(s.bootMs / 1000).toFixed(1)} s`).join(", ")}); ${ctx.users} users, ${ctx.warmupMs / 1000} s warm-up + ${ctx.durationMs / 1000} s`);
+    await ctx.gateway.setMode("ok");
+    const load1 = os.loadavg()[0];
+    const { m, run } = await measure({
+      targets: servers.map((s) => s.url),
+      api,
+      gatewayUrl: ctx.gateway.url,
+      serverPids: () => servers.map((s) => s.proc.pid),
+      gatewayPid: ctx.gateway.proc.pid,
+      users: ctx.users,
+      warmupMs: ctx.warmupMs,
+      durationMs: ctx.durationMs,
+      postgres,
+    });
+    m.load1 = Math.round(load1 * 100) / 100;
+    for (const s of servers) await s.proc.stop();
+    servers.length = 0;
+    const check = await dbCheck(postgres ? { kind: "postgres", url: BENCH_DATABASE_URL } : { kind: "pglite", dir: pgliteDir }, run, isProduct);
+    log(
+      `${SYSTEM_NAMES[id]}: ${m.cyclesPerSec} cycles/s, CPU ${m.cpuMsPerCycle} ms/cycle, send p99 ${m.send.p99} ms, verify p99 ${m.verify.p99} ms, errors ${m.errorCount}; DB check ${check.ok ? "clean" : "FAILED"} (${check.rows} rows)`,
+    );
+    for (const p of check.problems) log(`  DB check: ${p}`);
+    return { id, name: SYSTEM_NAMES[id], api: api.name, instances: id === "3" ? 2 : 1, ...m, dbCheck: check };
+  } finally {
+    for (const s of servers) await s.proc.stop();
+    if (!postgres) rmSync(pgliteDir, { recursive: true, force: true });
+  }
+}
+
+async function dbCheck(target: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string }, run: LoadRun, product: boolean): Promise<DbCheck> {
+  const q = await openQuery(target);
+  try {
+    return await checkDatabase(q, run.cycles, { product });
+  } finally {
+    await q.close();
+  }
+}
+
+async function main() {
+  installCleanup();
+  mkdirSync(LOG_DIR, { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const api = API_STYLES[args.api as keyof typeof API_STYLES];
+  if (!api) throw new Error("--api must be native or seed");
+  const users = Number(args.users);
+  const warmupMs = Number(args.warmup) * 1000;
+
+  if (args.soak || args.faults || args.profile) {
+    const product = productBuild({ rebuild: args.rebuild, log, env: BUILD_ENV });
+    const gateway = await startGateway(LOG_DIR);
+    const shared = { productDir: product.dir, gateway, databaseUrl: BENCH_DATABASE_URL, logDir: LOG_DIR, runId: RUN_ID, resultsDir: RESULTS_DIR, api, log, users };
+    let ok = true;
+    try {
+      if (args.profile) ok = (await runProfile({ ...shared, durationMs: Number(args.duration ?? 15) * 1000, warmupMs })) && ok;
+      if (args.soak) ok = (await runSoak({ ...shared, durationMs: Number(args.duration ?? 300) * 1000, rate: args.rate ? Number(args.rate) : undefined })) && ok;
+      if (args.faults) ok = (await runFaults({ ...shared, rate: args.rate ? Number(args.rate) : 40 })) && ok;
+    } finally {
+      await gateway.proc.stop();
+      if (!args["keep-db"]) await dropPostgres(BENCH_DATABASE_URL).catch(() => {});
+    }
+    process.exit(ok ? 0 : 1);
+  }
+
+  const smoke = args.smoke;
+  const systems = smoke ? (["1"] as SystemId[]) : parseSystems(args.systems);
+  const durationMs = Number(args.duration ?? (smoke ? 4 : 20)) * 1000;
+  const ctx = { api, users: smoke ? 8 : users, warmupMs: smoke ? 1_000 : warmupMs, durationMs };
+  const needsProduct = systems.some((s) => ["1", "2", "3"].includes(s));
+  const productDir = needsProduct ? productBuild({ rebuild: args.rebuild, log, env: BUILD_ENV }) : undefined;
+  const floorDir = systems.some((s) => s.startsWith("5")) ? floorNextBuild({ rebuild: args.rebuild, log }) : undefined;
+  const gateway = await startGateway(LOG_DIR);
+  const results: SystemResult[] = [];
+  const startedAt = new Date().toISOString();
+  try {
+    for (const id of systems) results.push(await runSystem(id, { ...ctx, gateway, productDir: productDir?.dir, floorDir: floorDir?.dir }));
+  } finally {
+    await gateway.proc.stop();
+    if (systems.some((s) => s !== "1") && !args["keep-db"]) await dropPostgres(BENCH_DATABASE_URL).catch(() => {});
+  }
+  const report = {
+    kind: smoke ? "smoke" : "bench",
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    commit: productDir?.key,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
+    options: { systems, users: ctx.users, warmupMs: ctx.warmupMs, durationMs, api: api.name },
+    systems: results,
+  };
+  const file = path.join(RESULTS_DIR, `${RUN_ID}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const table = formatTable(results);
+  console.log(table.markdown);
+  for (const line of table.targets) console.log(line);
+  console.log(`\nresults: ${path.relative(ROOT, file)} · server logs: ${path.relative(ROOT, LOG_DIR)}`);
+  const failed = results.filter((r) => !r.dbCheck.ok);
+  if (failed.length) {
+    console.error(`DB check failed for: ${failed.map((r) => r.name).join(", ")}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench] ${(error as Error)?.stack ?? error}`);
+  process.exit(1);
+});

@@ -43,7 +43,7 @@ test.describe("admin dashboard", () => {
     await expect(page).toHaveURL(/status=pending/);
     await expect(page.getByRole("row").filter({ hasText: phone })).toHaveCount(1);
     await page.getByLabel("Status", { exact: true }).selectOption("verified");
-    await expect(page.getByText("No verifications match these filters.")).toBeVisible();
+    await expect(page.getByRole("cell", { name: "No verifications match these filters." })).toBeVisible();
     await page.getByLabel("Status", { exact: true }).selectOption("pending");
     await expect(page.getByRole("row").filter({ hasText: phone })).toHaveCount(1);
     await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", /status=pending/);

@@ -188,6 +188,35 @@ function Row({ row, now }: { row: VerificationRowJson; now: number }) {
   );
 }
 
+/** The same row as a card, for phone-sized screens. */
+function MobileCard({ row, now }: { row: VerificationRowJson; now: number }) {
+  return (
+    <li className="space-y-2 p-4">
+      <div className="flex items-center justify-between gap-2">
+        <div className="flex items-center gap-1">
+          <span className="font-mono text-[13px]">{row.phone}</span>
+          <CopyButton value={row.phone} label={`Copy ${row.phone}`} />
+        </div>
+        <StatusBadge status={row.displayStatus} expiresAt={row.status === "pending" ? row.expiresAt : undefined} />
+      </div>
+      <div className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+        <span className="tabular-nums">{formatUtc(row.createdAt)} UTC · {formatRelative(row.createdAt, now)}</span>
+        <span>{row.purpose}</span>
+        <span className="tabular-nums">
+          {row.attempts} / {row.maxAttempts} attempts
+        </span>
+        {row.ip && <span className="font-mono">{row.ip}</span>}
+      </div>
+      <div className="flex items-end justify-between gap-2 text-sm">
+        <SmsCell row={row} />
+        <Link href={`/admin/verifications/${encodeURIComponent(row.id)}`} className="shrink-0 font-medium text-brand-700 hover:underline dark:text-brand-100" aria-label={`Details of the code sent to ${row.phone} at ${formatUtc(row.createdAt)}`}>
+          Details
+        </Link>
+      </div>
+    </li>
+  );
+}
+
 /**
  * The verifications table: filters in the URL, keyset pages ("Load more"), refreshed every 5 s.
  * SWR revalidates the pages in place, so the scroll position and the loaded pages stay put.
@@ -245,7 +274,15 @@ export function VerificationsTable({ purposes }: { purposes: string[] }) {
           </a>
         </div>
       </div>
-      <Panel className="overflow-hidden">
+      <Panel className="overflow-hidden sm:hidden">
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Verifications, newest first">
+          {rows.map((row) => (
+            <MobileCard key={row.id} row={row} now={now} />
+          ))}
+          {!isLoading && !error && rows.length === 0 && <li className="px-4 py-10 text-center text-slate-500 dark:text-slate-400">No verifications match these filters.</li>}
+        </ul>
+      </Panel>
+      <Panel className="hidden overflow-hidden sm:block">
         <div className="overflow-x-auto">
           <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
             <caption className="sr-only">Verifications, newest first</caption>

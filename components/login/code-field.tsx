@@ -65,7 +65,7 @@ function Slot({ char, isActive, hasFakeCaret, invalid }: SlotProps & { invalid: 
       : "border-slate-300 dark:border-slate-600";
   return (
     <div
-      className={`relative flex aspect-[4/5] max-w-14 min-w-0 flex-1 items-center justify-center rounded-lg border-2 bg-white text-2xl font-semibold tabular-nums text-slate-900 transition-colors dark:bg-slate-900 dark:text-slate-100 ${border} ${isActive ? "ring-4 ring-brand-600/20" : ""}`}
+      className={`relative flex aspect-[4/5] max-w-14 min-w-0 flex-1 items-center justify-center rounded-lg border-2 bg-white text-2xl font-semibold tabular-nums text-slate-900 transition-colors motion-reduce:transition-none dark:bg-slate-900 dark:text-slate-100 ${border} ${isActive ? "ring-4 ring-brand-600/20" : ""}`}
     >
       {char}
       {hasFakeCaret && (

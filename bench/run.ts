@@ -175,7 +175,7 @@ async function main() {
     kind: smoke ? "smoke" : "bench",
     startedAt,
     finishedAt: new Date().toISOString(),
-    commit: productDir?.key,
+    commit: productDir?.commit,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
     options: { systems, users: ctx.users, warmupMs: ctx.warmupMs, durationMs, api: api.name },
     systems: results,

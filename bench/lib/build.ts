@@ -4,7 +4,7 @@
  * - the product: `git archive HEAD` (the committed code, not half-edited files), `npm run build`;
  * - the framework floor: bench/floor-next copied, with a tsconfig pointing "@/*" at the repo root.
  * A copy lives inside the repo so Turbopack's root (the nearest lockfile) still contains node_modules.
- * Builds are reused while their key (commit, or a hash of the floor's files) is unchanged.
+ * Builds are reused while their key (a hash of the committed app files, or of the floor's files) is unchanged.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -33,27 +33,33 @@ function prune(prefix: string, keep: number) {
   for (const { d } of dirs.slice(keep)) rmSync(path.join(BUILD_DIR, d), { recursive: true, force: true });
 }
 
-function headCommit(): string | undefined {
+const NOT_APP = /^(bench|e2e|docs|test)\/|\.test\.tsx?$|\.md$/;
+
+/** HEAD, and a key that changes only when a file the build uses changes (not tests, docs, bench). */
+function headCommit(): { commit: string; key: string } | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const tree = execFileSync("git", ["ls-tree", "-r", "HEAD"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const app = tree.split("\n").filter((line) => line && !NOT_APP.test(line.split("\t")[1] ?? ""));
+    return { commit, key: createHash("sha1").update(app.join("\n")).digest("hex").slice(0, 12) };
   } catch {
     return undefined;
   }
 }
 
-export type Build = { dir: string; key: string; builtNow: boolean; seconds: number };
+export type Build = { dir: string; key: string; commit?: string; builtNow: boolean; seconds: number };
 
 /** The product at HEAD, built once per commit (`npm run build`, i.e. prisma generate + next build). */
 export function productBuild(opts: { rebuild?: boolean; log: (s: string) => void; env: Record<string, string> }): Build {
   mkdirSync(BUILD_DIR, { recursive: true });
-  const commit = headCommit();
-  const key = commit ? commit.slice(0, 12) : "worktree";
+  const head = headCommit();
+  const key = head?.key ?? "worktree";
   const dir = path.join(BUILD_DIR, `product-${key}`);
-  if (!opts.rebuild && existsSync(path.join(dir, MARKER))) return { dir, key, builtNow: false, seconds: 0 };
+  if (!opts.rebuild && existsSync(path.join(dir, MARKER))) return { dir, key, commit: readFileSync(path.join(dir, MARKER), "utf8").trim(), builtNow: false, seconds: 0 };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  if (commit) {
-    opts.log(`building the product at ${key} in ${path.relative(ROOT, dir)} (git archive HEAD + npm run build)…`);
+  if (head) {
+    opts.log(`building the product at ${head.commit.slice(0, 12)} in ${path.relative(ROOT, dir)} (git archive HEAD + npm run build)…`);
     execFileSync("sh", ["-c", `git archive HEAD | tar -x -C '${dir}'`], { cwd: ROOT });
   } else {
     opts.log(`building the product from the working tree in ${path.relative(ROOT, dir)}…`);
@@ -68,9 +74,9 @@ export function productBuild(opts: { rebuild?: boolean; log: (s: string) => void
   removeTests(dir);
   // Built with the production configuration it will run with: prerendering reads env().
   const seconds = run("npm", ["run", "build"], dir, path.join(dir, "bench-build.log"), opts.env);
-  writeFileSync(path.join(dir, MARKER), `${key}\n`);
+  writeFileSync(path.join(dir, MARKER), `${head?.commit ?? "worktree"}\n`);
   prune("product-", 2);
-  return { dir, key, builtNow: true, seconds };
+  return { dir, key, commit: head?.commit, builtNow: true, seconds };
 }
 
 function removeTests(dir: string) {

@@ -19,6 +19,8 @@ export function freePort(): Promise<number> {
 }
 
 export type Measurement = WindowSummary & {
+  /** When the measured window opened, in ms after the driver's start. */
+  windowStartMs: number;
   serverCpuMs: number;
   cpuMsPerCycle: number;
   pgCpuMsPerCycle: number | null;
@@ -80,6 +82,7 @@ export async function measure(opts: {
   const total = end.machine.total - start.machine.total;
   const m: Measurement = {
     ...s,
+    windowStartMs: Math.round(start.at),
     serverCpuMs: Math.round(serverCpuMs),
     cpuMsPerCycle: per(serverCpuMs),
     pgCpuMsPerCycle: opts.postgres ? per(end.pg - start.pg) : null,

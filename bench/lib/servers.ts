@@ -65,6 +65,8 @@ export type ProductOptions = {
   /** Extra variables, e.g. SMS_TIMEOUT_MS for the fault run. */
   env?: Record<string, string>;
   nodeOptions?: string;
+  /** Flags for node itself, before next's bin (--cpu-prof is refused in NODE_OPTIONS). */
+  nodeArgs?: string[];
 };
 
 export function productEnv(o: ProductOptions): Record<string, string> {
@@ -89,7 +91,7 @@ export function productEnv(o: ProductOptions): Record<string, string> {
 
 /** `next start` on the product's build, like production (NODE_ENV=production). */
 export async function startProduct(o: ProductOptions): Promise<Server> {
-  const proc = startProcess(o.name, process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(o.port)], {
+  const proc = startProcess(o.name, process.execPath, [...(o.nodeArgs ?? []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(o.port)], {
     cwd: o.buildDir,
     env: productEnv(o),
     logDir: o.logDir,

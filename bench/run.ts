@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --systems 1,2,3,4,5 --users 32 --duration 20 --warmup 5 --api native|seed]
  * npm run bench -- --soak | --faults | --profile        npm run bench:smoke
+ * --ref <commit> builds the product at that commit instead of HEAD (before/after comparisons).
  *
  * Measures send → verify cycles against five systems, one after another, with a fake mShastra
  * gateway on 127.0.0.1, then checks each database against what the driver was told:
@@ -21,6 +22,7 @@ import { installCleanup } from "./lib/procs";
 import { runProfile } from "./lib/profile";
 import { SECRETS, startGateway, startNextFloor, startProduct, startRawFloor, type Gateway, type Server } from "./lib/servers";
 import { runSoak } from "./lib/soak";
+import { machineLine, updateLatest } from "./lib/latest";
 import { formatTable, stamp, type SystemResult } from "./lib/report";
 
 const { values: args } = parseArgs({
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     profile: { type: "boolean", default: false },
     smoke: { type: "boolean", default: false },
     rate: { type: "string" },
+    ref: { type: "string" },
     rebuild: { type: "boolean", default: false },
     "keep-db": { type: "boolean", default: false },
   },
@@ -140,9 +143,9 @@ async function main() {
   const warmupMs = Number(args.warmup) * 1000;
 
   if (args.soak || args.faults || args.profile) {
-    const product = productBuild({ rebuild: args.rebuild, log, env: BUILD_ENV });
+    const product = productBuild({ rebuild: args.rebuild, log, env: BUILD_ENV, ref: args.ref });
     const gateway = await startGateway(LOG_DIR);
-    const shared = { productDir: product.dir, gateway, databaseUrl: BENCH_DATABASE_URL, logDir: LOG_DIR, runId: RUN_ID, resultsDir: RESULTS_DIR, api, log, users };
+    const shared = { ref: args.ref, productDir: product.dir, gateway, databaseUrl: BENCH_DATABASE_URL, logDir: LOG_DIR, runId: RUN_ID, resultsDir: RESULTS_DIR, api, log, users };
     let ok = true;
     try {
       if (args.profile) ok = (await runProfile({ ...shared, durationMs: Number(args.duration ?? 15) * 1000, warmupMs })) && ok;
@@ -160,11 +163,12 @@ async function main() {
   const durationMs = Number(args.duration ?? (smoke ? 4 : 20)) * 1000;
   const ctx = { api, users: smoke ? 8 : users, warmupMs: smoke ? 1_000 : warmupMs, durationMs };
   const needsProduct = systems.some((s) => ["1", "2", "3"].includes(s));
-  const productDir = needsProduct ? productBuild({ rebuild: args.rebuild, log, env: BUILD_ENV }) : undefined;
+  const productDir = needsProduct ? productBuild({ rebuild: args.rebuild, log, env: BUILD_ENV, ref: args.ref }) : undefined;
   const floorDir = systems.some((s) => s.startsWith("5")) ? floorNextBuild({ rebuild: args.rebuild, log }) : undefined;
   const gateway = await startGateway(LOG_DIR);
   const results: SystemResult[] = [];
   const startedAt = new Date().toISOString();
+  const load1 = os.loadavg()[0];
   try {
     for (const id of systems) results.push(await runSystem(id, { ...ctx, gateway, productDir: productDir?.dir, floorDir: floorDir?.dir }));
   } finally {
@@ -186,6 +190,12 @@ async function main() {
   console.log(table.markdown);
   for (const line of table.targets) console.log(line);
   console.log(`\nresults: ${path.relative(ROOT, file)} · server logs: ${path.relative(ROOT, LOG_DIR)}`);
+  // Only complete runs (all five systems, default settings) replace the committed table.
+  if (!smoke && systems.length === 6 && !args.ref) {
+    const meta = machineLine({ cpus: report.machine.cpus, model: report.machine.model, node: process.version, load1, commit: productDir?.commit, when: startedAt });
+    const dbLine = results.map((r) => `${r.id}: ${r.dbCheck.ok ? "clean" : "FAILED"} (${r.dbCheck.rows} rows)`).join(", ");
+    updateLatest(RESULTS_DIR, "table", [`## Five systems (${api.name} API, ${ctx.users} users, ${ctx.warmupMs / 1000} s warm-up + ${durationMs / 1000} s)`, "", meta, "", table.markdown, ...table.targets, "", `DB check: ${dbLine}`].join("\n"));
+  }
   const failed = results.filter((r) => !r.dbCheck.ok);
   if (failed.length) {
     console.error(`DB check failed for: ${failed.map((r) => r.name).join(", ")}`);

@@ -36,10 +36,10 @@ function prune(prefix: string, keep: number) {
 const NOT_APP = /^(bench|e2e|docs|test)\/|\.test\.tsx?$|\.md$/;
 
 /** HEAD, and a key that changes only when a file the build uses changes (not tests, docs, bench). */
-function headCommit(): { commit: string; key: string } | undefined {
+function headCommit(ref: string): { commit: string; key: string } | undefined {
   try {
-    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const tree = execFileSync("git", ["ls-tree", "-r", "HEAD"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const commit = execFileSync("git", ["rev-parse", `${ref}^{commit}`], { cwd: ROOT, encoding: "utf8" }).trim();
+    const tree = execFileSync("git", ["ls-tree", "-r", commit], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     const app = tree.split("\n").filter((line) => line && !NOT_APP.test(line.split("\t")[1] ?? ""));
     return { commit, key: createHash("sha1").update(app.join("\n")).digest("hex").slice(0, 12) };
   } catch {
@@ -50,17 +50,18 @@ function headCommit(): { commit: string; key: string } | undefined {
 export type Build = { dir: string; key: string; commit?: string; builtNow: boolean; seconds: number };
 
 /** The product at HEAD, built once per commit (`npm run build`, i.e. prisma generate + next build). */
-export function productBuild(opts: { rebuild?: boolean; log: (s: string) => void; env: Record<string, string> }): Build {
+export function productBuild(opts: { rebuild?: boolean; log: (s: string) => void; env: Record<string, string>; ref?: string }): Build {
   mkdirSync(BUILD_DIR, { recursive: true });
-  const head = headCommit();
+  const head = headCommit(opts.ref ?? "HEAD");
+  if (opts.ref && !head) throw new Error(`--ref ${opts.ref}: not a commit`);
   const key = head?.key ?? "worktree";
   const dir = path.join(BUILD_DIR, `product-${key}`);
   if (!opts.rebuild && existsSync(path.join(dir, MARKER))) return { dir, key, commit: readFileSync(path.join(dir, MARKER), "utf8").trim(), builtNow: false, seconds: 0 };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   if (head) {
-    opts.log(`building the product at ${head.commit.slice(0, 12)} in ${path.relative(ROOT, dir)} (git archive HEAD + npm run build)…`);
-    execFileSync("sh", ["-c", `git archive HEAD | tar -x -C '${dir}'`], { cwd: ROOT });
+    opts.log(`building the product at ${head.commit.slice(0, 12)} in ${path.relative(ROOT, dir)} (git archive + npm run build)…`);
+    execFileSync("sh", ["-c", `git archive ${head.commit} | tar -x -C '${dir}'`], { cwd: ROOT });
   } else {
     opts.log(`building the product from the working tree in ${path.relative(ROOT, dir)}…`);
     const skip = new Set(["node_modules", ".next", "data", ".git", "test-results", "playwright-report"]);
@@ -75,7 +76,7 @@ export function productBuild(opts: { rebuild?: boolean; log: (s: string) => void
   // Built with the production configuration it will run with: prerendering reads env().
   const seconds = run("npm", ["run", "build"], dir, path.join(dir, "bench-build.log"), opts.env);
   writeFileSync(path.join(dir, MARKER), `${head?.commit ?? "worktree"}\n`);
-  prune("product-", 2);
+  prune("product-", 3);
   return { dir, key, commit: head?.commit, builtNow: true, seconds };
 }
 

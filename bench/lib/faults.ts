@@ -12,11 +12,12 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { makePool, percentiles, runLoad, type ApiStyle, type CycleRecord, type LoadRun } from "../driver";
 import { ROOT } from "./build";
+import { updateLatest } from "./latest";
 import { checkDatabase, freshPostgres, openQuery, type DbCheck } from "./db";
 import { freePort } from "./measure";
 import { startProduct, type Gateway, type Server } from "./servers";
 
-type Opts = { productDir: string; gateway: Gateway; databaseUrl: string; logDir: string; runId: string; resultsDir: string; api: ApiStyle; rate: number; log: (s: string) => void };
+type Opts = { ref?: string; productDir: string; gateway: Gateway; databaseUrl: string; logDir: string; runId: string; resultsDir: string; api: ApiStyle; rate: number; log: (s: string) => void };
 
 const SMS_TIMEOUT_MS = 2_000;
 const SMS_MAX_RETRIES = 2; // the default
@@ -176,7 +177,9 @@ export async function runFaults(o: Opts): Promise<boolean> {
     const summary = { kind: "faults", startedAt: new Date().toISOString(), rate: o.rate, smsTimeoutMs: SMS_TIMEOUT_MS, budgetMs: FAULT_BUDGET_MS, restartMs: Math.round(restartMs), phases: reports, outstanding, dbCheck: check, ok };
     const file = path.join(o.resultsDir, `${o.runId}-faults.json`);
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-    console.log(faultsMarkdown(summary));
+    const md = faultsMarkdown(summary);
+    console.log(md);
+    if (!o.ref) updateLatest(o.resultsDir, "faults", `## Faults (${summary.startedAt})\n\n${md}`);
     console.log(`\nresults: ${path.relative(ROOT, file)}`);
     return ok;
   } finally {

@@ -10,6 +10,7 @@ import path from "node:path";
 import { makePool, PhoneSeries, type ApiStyle } from "../driver";
 import { profileMarkdown, summarizeProfile, type ProfileSummary } from "../profile-summary";
 import { ROOT } from "./build";
+import { updateLatest } from "./latest";
 import { freshPostgres } from "./db";
 import { freePort, measure } from "./measure";
 import { startPgCountProxy, type Statement } from "./pg-proxy";
@@ -27,6 +28,8 @@ type Opts = {
   durationMs: number;
   warmupMs: number;
   log: (s: string) => void;
+  /** Set when the product is built from another commit: the committed latest.md is left alone. */
+  ref?: string;
 };
 
 export type RoundTrips = { api: string; perSend: number; perVerify: number; sendSequence: string[]; verifySequence: string[] };
@@ -175,6 +178,7 @@ export async function runProfile(o: Opts): Promise<boolean> {
   const out = path.join(o.resultsDir, `${o.runId}-profile.json`);
   writeFileSync(out, `${JSON.stringify({ kind: "profile", roundTrips: trips, profile: { ...prof, file: path.relative(ROOT, prof.file) } }, null, 2)}\n`);
   writeFileSync(path.join(path.dirname(prof.file), "summary.md"), `${md}\n`);
+  if (!o.ref) updateLatest(o.resultsDir, "profile", `## Where the time goes (${new Date().toISOString()})\n\n${md.replace(/^## /gm, "### ").replace(/^Profile: .*$/m, "")}`);
   console.log(`\nresults: ${path.relative(ROOT, out)}`);
   return true;
 }

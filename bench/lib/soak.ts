@@ -7,12 +7,13 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { percentiles, runLoad, summarize, type ApiStyle } from "../driver";
 import { ROOT } from "./build";
+import { updateLatest } from "./latest";
 import { checkDatabase, freshPostgres, openQuery } from "./db";
 import { freePort, measure } from "./measure";
 import { sampleRss } from "./procs";
 import { startProduct, type Gateway } from "./servers";
 
-type Opts = { productDir: string; gateway: Gateway; databaseUrl: string; logDir: string; runId: string; resultsDir: string; api: ApiStyle; users: number; durationMs: number; rate?: number; log: (s: string) => void };
+type Opts = { ref?: string; productDir: string; gateway: Gateway; databaseUrl: string; logDir: string; runId: string; resultsDir: string; api: ApiStyle; users: number; durationMs: number; rate?: number; log: (s: string) => void };
 
 type Minute = { minute: number; cycles: number; cyclesPerSec: number; sendP99: number; verifyP99: number; fiveXx: number; errors: number; rssMb: number; rssMaxMb: number };
 
@@ -92,8 +93,7 @@ export async function runSoak(o: Opts): Promise<boolean> {
     };
     const file = path.join(o.resultsDir, `${o.runId}-soak.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(
-      [
+    const md = [
         `Soak: ${rate} cycles/s${max ? ` (70 % of the measured ${max})` : ""} for ${o.durationMs / 1000} s; achieved ${total.cyclesPerSec} cycles/s, ${total.fiveXx} 5xx, ${total.errorCount} errors${total.errorCount ? ` ${JSON.stringify(total.errors)}` : ""}, peak ${run.peakInFlight} cycles in flight, ${run.skipped} not started (in-flight cap)`,
         "",
         "| minute | cycles/s | send p99 ms | verify p99 ms | 5xx | errors | server RSS MB (end / max) |",
@@ -101,9 +101,9 @@ export async function runSoak(o: Opts): Promise<boolean> {
         ...minutes.map((m) => `| ${m.minute} | ${m.cyclesPerSec} | ${m.sendP99.toFixed(1)} | ${m.verifyP99.toFixed(1)} | ${m.fiveXx} | ${m.errors} | ${m.rssMb} / ${m.rssMaxMb} |`),
         "",
         `DB check: ${check.ok ? "clean" : `FAILED: ${check.problems.join("; ")}`} (${check.rows} rows, ${check.verifiedRows} verified)`,
-        `results: ${path.relative(ROOT, file)}`,
-      ].join("\n"),
-    );
+      ].join("\n");
+    console.log(`${md}\nresults: ${path.relative(ROOT, file)}`);
+    if (!o.ref && o.durationMs >= 300_000) updateLatest(o.resultsDir, "soak", `## Soak (${new Date().toISOString()})\n\n${md}`);
     return result.ok;
   } finally {
     await server.proc.stop();

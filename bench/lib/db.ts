@@ -77,7 +77,23 @@ export type DbCheck = {
   /** Verified rows without their 'verified' VerifyAttempt (died between the UPDATE and the insert). */
   verifiedWithoutAttempt: number;
   failedSends: { answered: number; rowsFailed: number; withSmsAttempts: number; smsAttempts: number };
+  /** Write work PostgreSQL did: a non-HOT update writes a new entry into every index of the table. */
+  tables?: TableStats[];
 };
+
+export type TableStats = { table: string; indexes: number; inserts: number; updates: number; hotUpdates: number };
+
+async function tableStats(q: Query): Promise<TableStats[] | undefined> {
+  try {
+    return await q.query<TableStats>(
+      `SELECT s.relname AS "table", (SELECT count(*)::int FROM pg_index i WHERE i.indrelid = s.relid) AS indexes,
+              s.n_tup_ins::int AS inserts, s.n_tup_upd::int AS updates, s.n_tup_hot_upd::int AS "hotUpdates"
+         FROM pg_stat_user_tables s WHERE s.relname IN ('Verification', 'SmsMessage', 'VerifyAttempt') ORDER BY 1`,
+    );
+  } catch {
+    return undefined;
+  }
+}
 
 type Row = { id: string; phone: string; status: string; verified_at: Date | null; token: boolean; sms_status: string | null };
 
@@ -175,5 +191,6 @@ export async function checkDatabase(q: Query, cycles: CycleRecord[], opts: { pro
     smsOutcomeMissing,
     verifiedWithoutAttempt,
     failedSends,
+    tables: await tableStats(q),
   };
 }

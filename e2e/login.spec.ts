@@ -87,6 +87,44 @@ test.describe("phone login", () => {
     await snap(page, testInfo, "03-account-dark");
   });
 
+  test("takes the code from WebOTP where the browser offers it, and cancels the request when leaving the step", async ({ page, request }) => {
+    // Chromium offers WebOTP only on Android with a real SMS: stand in for the browser's side.
+    await page.addInitScript(() => {
+      const w = window as unknown as Record<string, unknown>;
+      const state: { requests: string[]; aborted: number; deliver: (code: string) => void } = { requests: [], aborted: 0, deliver: () => {} };
+      w.__webOtp = state;
+      w.OTPCredential = function OTPCredential() {};
+      Object.defineProperty(navigator.credentials, "get", {
+        value: (options: { otp?: { transport: string[] }; signal?: AbortSignal }) =>
+          new Promise((resolve, reject) => {
+            if (!options.otp) return reject(new Error("not an OTP request"));
+            state.requests.push(options.otp.transport.join(","));
+            state.deliver = (code) => {
+              resolve({ type: "otp", id: "", code });
+            };
+            options.signal?.addEventListener("abort", () => {
+              state.aborted += 1;
+              reject(new DOMException("aborted", "AbortError"));
+            });
+          }),
+      });
+    });
+    const webOtp = () => page.evaluate(() => (window as unknown as { __webOtp: { requests: string[]; aborted: number } }).__webOtp);
+    await page.goto("/login");
+    await requestCode(page, uniquePhone());
+    await expect.poll(async () => (await webOtp()).requests).toEqual(["sms"]);
+    await page.getByRole("button", { name: "Change number" }).click();
+    await expect.poll(async () => (await webOtp()).aborted).toBe(1);
+
+    const phone = uniquePhone();
+    const before = await requestCode(page, phone);
+    await expect.poll(async () => (await webOtp()).requests).toHaveLength(2);
+    const code = await readCodeFromOutbox(request, phone, { after: before });
+    await page.evaluate((c) => (window as unknown as { __webOtp: { deliver(code: string): void } }).__webOtp.deliver(c), code);
+    await page.waitForURL("**/account");
+    await expect(page.getByTestId("account-phone")).toHaveAttribute("data-phone", phone);
+  });
+
   test("explains an invalid phone number next to the field", async ({ page }) => {
     await page.goto("/login");
     await page.getByRole("button", { name: "Send code" }).click();
@@ -96,6 +134,28 @@ test.describe("phone login", () => {
     await expect(page.locator("#phone-message")).toContainText(/valid/i);
     await expect(phoneField(page)).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByRole("heading", { name: "Log in with your phone" })).toBeVisible();
+  });
+
+  test("explains an SMS failure and a verify rate limit in plain words (API answers stubbed)", async ({ page }) => {
+    await page.route("**/api/otp/send", (route) =>
+      route.fulfill({ status: 502, json: { error: { code: "sms_failed", message: "The SMS could not be sent." } } }),
+    );
+    await page.goto("/login");
+    await phoneField(page).fill("0712345678");
+    await page.getByRole("button", { name: "Send code" }).click();
+    await expect(page.locator("#phone-message")).toHaveText("We couldn't send the SMS just now. Please try again in a moment.");
+
+    const inAMinute = new Date(Date.now() + 60_000).toISOString();
+    await page.route("**/api/otp/send", (route) =>
+      route.fulfill({ json: { status: "sent", verificationId: "v1", phone: "+255712345678", expiresAt: inAMinute, resendAfter: inAMinute } }),
+    );
+    await page.route("**/api/otp/verify", (route) =>
+      route.fulfill({ status: 429, headers: { "Retry-After": "120" }, json: { error: { code: "rate_limited", message: "Too many attempts.", retryAfter: 120 } } }),
+    );
+    await page.getByRole("button", { name: "Send code" }).click();
+    await codeField(page).fill("123456");
+    await expect(page.locator("#code-message")).toHaveText("Too many attempts. Try again in 2 minutes.");
+    await expect(page.getByRole("button", { name: /Resend code in \d+ s/ })).toBeDisabled();
   });
 
   test("a wrong code says how many attempts are left, and the right one still works", async ({ page, request }, testInfo) => {

@@ -117,6 +117,10 @@ async function runSystem(id: SystemId, ctx: { gateway: Gateway; productDir?: str
       `${SYSTEM_NAMES[id]}: ${m.cyclesPerSec} cycles/s, CPU ${m.cpuMsPerCycle} ms/cycle, send p99 ${m.send.p99} ms, verify p99 ${m.verify.p99} ms, errors ${m.errorCount}; DB check ${check.ok ? "clean" : "FAILED"} (${check.rows} rows)`,
     );
     for (const p of check.problems) log(`  DB check: ${p}`);
+    if (check.tables && check.verified200) {
+      const per = (n: number) => (n / check.verified200).toFixed(2);
+      log(`  writes per verified cycle: ${check.tables.map((t) => `${t.table} ${per(t.inserts)} ins + ${per(t.updates)} upd (${t.hotUpdates} HOT) × ${t.indexes} indexes`).join("; ")}`);
+    }
     return { id, name: SYSTEM_NAMES[id], api: api.name, instances: id === "3" ? 2 : 1, ...m, dbCheck: check };
   } finally {
     for (const s of servers) await s.proc.stop();

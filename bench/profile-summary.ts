@@ -38,7 +38,7 @@ const SOURCE_LAYERS: [RegExp, string][] = [
   [/node_modules\/(pg|pg-protocol|pg-pool|pg-types|pgpass|pg-connection-string)\//, "pg driver"],
   [/node_modules\/(react|react-dom|react-server-dom-[\w-]+)\//, "Next.js (React runtime)"],
   [/node_modules\/next\//, "Next.js"],
-  [/(^|\/)bench\/floor/, "floor handlers"],
+  [/(^|\/)bench\/floor|^floor\.ts$/, "floor handlers"],
 ];
 
 /** Native stream writes: on loopback the kernel does the receiver's TCP work inside this syscall. */

@@ -117,7 +117,7 @@ async function runSystem(id: SystemId, ctx: { gateway: Gateway; productDir?: str
       `${SYSTEM_NAMES[id]}: ${m.cyclesPerSec} cycles/s, CPU ${m.cpuMsPerCycle} ms/cycle, send p99 ${m.send.p99} ms, verify p99 ${m.verify.p99} ms, errors ${m.errorCount}; DB check ${check.ok ? "clean" : "FAILED"} (${check.rows} rows)`,
     );
     for (const p of check.problems) log(`  DB check: ${p}`);
-    if (check.tables && check.verified200) {
+    if (check.tables?.some((t) => t.inserts > 0) && check.verified200) {
       const per = (n: number) => (n / check.verified200).toFixed(2);
       log(`  writes per verified cycle: ${check.tables.map((t) => `${t.table} ${per(t.inserts)} ins + ${per(t.updates)} upd (${t.hotUpdates} HOT) × ${t.indexes} indexes`).join("; ")}`);
     }
@@ -152,7 +152,7 @@ async function main() {
     const shared = { ref: args.ref, productDir: product.dir, gateway, databaseUrl: BENCH_DATABASE_URL, logDir: LOG_DIR, runId: RUN_ID, resultsDir: RESULTS_DIR, api, log, users };
     let ok = true;
     try {
-      if (args.profile) ok = (await runProfile({ ...shared, durationMs: Number(args.duration ?? 15) * 1000, warmupMs })) && ok;
+      if (args.profile) ok = (await runProfile({ ...shared, floorDir: floorNextBuild({ rebuild: args.rebuild, log }).dir, durationMs: Number(args.duration ?? 15) * 1000, warmupMs })) && ok;
       if (args.soak) ok = (await runSoak({ ...shared, durationMs: Number(args.duration ?? 300) * 1000, rate: args.rate ? Number(args.rate) : undefined })) && ok;
       if (args.faults) ok = (await runFaults({ ...shared, rate: args.rate ? Number(args.rate) : 40 })) && ok;
     } finally {

@@ -7,14 +7,14 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { makePool, PhoneSeries, type ApiStyle } from "../driver";
+import { floorApi, makePool, PhoneSeries, type ApiStyle } from "../driver";
 import { profileMarkdown, summarizeProfile, type ProfileSummary } from "../profile-summary";
 import { ROOT } from "./build";
 import { updateLatest } from "./latest";
 import { freshPostgres } from "./db";
 import { freePort, measure } from "./measure";
 import { startPgCountProxy, type Statement } from "./pg-proxy";
-import { startProduct, type Gateway } from "./servers";
+import { startNextFloor, startProduct, type Gateway } from "./servers";
 
 type Opts = {
   productDir: string;
@@ -28,6 +28,8 @@ type Opts = {
   durationMs: number;
   warmupMs: number;
   log: (s: string) => void;
+  /** The framework floor's build: profiled too, for a layer-by-layer comparison. */
+  floorDir?: string;
   /** Set when the product is built from another commit: the committed latest.md is left alone. */
   ref?: string;
 };
@@ -101,20 +103,19 @@ export async function countRoundTrips(o: Opts): Promise<RoundTrips> {
   }
 }
 
-export async function cpuProfile(o: Opts): Promise<{ summary: ProfileSummary; cycles: number; file: string; cyclesPerSec: number; cpuMsPerCycle: number }> {
+type Profiled = { summary: ProfileSummary; cycles: number; file: string; cyclesPerSec: number; cpuMsPerCycle: number };
+
+/** The product, or (floorDir set) the Next.js + Prisma floor, under load with --cpu-prof. */
+export async function cpuProfile(o: Opts, floorDir?: string): Promise<Profiled> {
   await freshPostgres(o.databaseUrl);
-  const dir = path.join(ROOT, "data", "bench", "profiles", o.runId);
+  const dir = path.join(ROOT, "data", "bench", "profiles", o.runId, floorDir ? "floor-next-prisma" : "product");
   mkdirSync(dir, { recursive: true });
   const spawnedAt = performance.now();
-  const server = await startProduct({
-    buildDir: o.productDir,
-    port: await freePort(),
-    databaseUrl: o.databaseUrl,
-    gatewayUrl: o.gateway.url,
-    logDir: o.logDir,
-    name: "profile-cpu",
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
-  });
+  const common = { port: await freePort(), databaseUrl: o.databaseUrl, gatewayUrl: o.gateway.url, logDir: o.logDir, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] };
+  const server = floorDir
+    ? await startNextFloor({ ...common, buildDir: floorDir, name: "profile-cpu-floor" })
+    : await startProduct({ ...common, buildDir: o.productDir, name: "profile-cpu" });
+  const api = floorDir ? floorApi("floor-next-prisma", "/api/prisma") : o.api;
   let windowFrom = 0;
   let windowTo = 0;
   let cycles = 0;
@@ -123,7 +124,7 @@ export async function cpuProfile(o: Opts): Promise<{ summary: ProfileSummary; cy
   try {
     const { m, run } = await measure({
       targets: [server.url],
-      api: o.api,
+      api,
       gatewayUrl: o.gateway.url,
       serverPids: () => [server.proc.pid],
       gatewayPid: o.gateway.proc.pid,
@@ -154,6 +155,20 @@ export async function cpuProfile(o: Opts): Promise<{ summary: ProfileSummary; cy
 }
 
 
+function comparison(product: Profiled, floor: Profiled): string {
+  const cpu = (p: Profiled, layer: string) => ((p.summary.layers.find((l) => l.layer === layer)?.share ?? 0) / 100) * p.cpuMsPerCycle;
+  const layers = [...new Set([...product.summary.layers, ...floor.summary.layers].map((l) => l.layer))];
+  const rows = layers
+    .map((layer) => ({ layer, p: cpu(product, layer), f: cpu(floor, layer) }))
+    .sort((a, b) => b.p - b.f - (a.p - a.f));
+  return [
+    `| Layer | product | floor 5b | difference |`,
+    `|---|--:|--:|--:|`,
+    ...rows.map((r) => `| ${r.layer} | ${r.p.toFixed(3)} | ${r.f.toFixed(3)} | ${(r.p - r.f >= 0 ? "+" : "") + (r.p - r.f).toFixed(3)} |`),
+    `| **total (server CPU per cycle)** | **${product.cpuMsPerCycle.toFixed(3)}** | **${floor.cpuMsPerCycle.toFixed(3)}** | **+${(product.cpuMsPerCycle - floor.cpuMsPerCycle).toFixed(3)}** |`,
+  ].join("\n");
+}
+
 export async function runProfile(o: Opts): Promise<boolean> {
   o.log("profile: counting database round trips per send and per verify (product on PostgreSQL, through a counting proxy)");
   const trips = await countRoundTrips(o);
@@ -162,6 +177,11 @@ export async function runProfile(o: Opts): Promise<boolean> {
   o.log(`profile: one verify: ${trips.verifySequence.join(" → ")}`);
   o.log(`profile: CPU profile of the product on PostgreSQL, ${o.users} users, ${o.warmupMs / 1000} s warm-up + ${o.durationMs / 1000} s`);
   const prof = await cpuProfile(o);
+  let floor: Profiled | undefined;
+  if (o.floorDir) {
+    o.log(`profile: the same for the Next.js + Prisma floor (system 5b)`);
+    floor = await cpuProfile(o, o.floorDir);
+  }
   const md = [
     `## Round trips per endpoint (${trips.api} API)`,
     "",
@@ -172,11 +192,16 @@ export async function runProfile(o: Opts): Promise<boolean> {
     "",
     profileMarkdown(prof.summary, prof.cycles, prof.cpuMsPerCycle),
     "",
+    ...(floor ? ["", `## Product vs the Next.js + Prisma floor, per layer (≈ CPU ms per cycle: share of samples × measured server CPU)`, "", comparison(prof, floor)] : []),
+    "",
     `Profile: ${path.relative(ROOT, prof.file)}`,
   ].join("\n");
   console.log(md);
   const out = path.join(o.resultsDir, `${o.runId}-profile.json`);
-  writeFileSync(out, `${JSON.stringify({ kind: "profile", roundTrips: trips, profile: { ...prof, file: path.relative(ROOT, prof.file) } }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ kind: "profile", roundTrips: trips, profile: { ...prof, file: path.relative(ROOT, prof.file) }, floor: floor && { ...floor, file: path.relative(ROOT, floor.file) } }, null, 2)}\n`,
+  );
   writeFileSync(path.join(path.dirname(prof.file), "summary.md"), `${md}\n`);
   if (!o.ref) updateLatest(o.resultsDir, "profile", `## Where the time goes (${new Date().toISOString()})\n\n${md.replace(/^## /gm, "### ").replace(/^Profile: .*$/m, "")}`);
   console.log(`\nresults: ${path.relative(ROOT, out)}`);

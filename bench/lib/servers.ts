@@ -101,7 +101,7 @@ export async function startProduct(o: ProductOptions): Promise<Server> {
   return { name: o.name, url, proc, bootMs };
 }
 
-type FloorOptions = { port: number; databaseUrl: string; gatewayUrl: string; logDir: string; name: string; nodeOptions?: string };
+type FloorOptions = { port: number; databaseUrl: string; gatewayUrl: string; logDir: string; name: string; nodeOptions?: string; nodeArgs?: string[] };
 
 function floorEnv(o: FloorOptions) {
   return baseEnv({
@@ -127,7 +127,7 @@ export async function startRawFloor(o: FloorOptions): Promise<Server> {
 }
 
 export async function startNextFloor(o: FloorOptions & { buildDir: string }): Promise<Server> {
-  const proc = startProcess(o.name, process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(o.port)], {
+  const proc = startProcess(o.name, process.execPath, [...(o.nodeArgs ?? []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(o.port)], {
     cwd: o.buildDir,
     env: floorEnv(o),
     logDir: o.logDir,

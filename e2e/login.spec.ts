@@ -158,6 +158,25 @@ test.describe("phone login", () => {
     await expect(page.getByRole("button", { name: /Resend code in \d+ s/ })).toBeDisabled();
   });
 
+  test("keeps offering a new code when the resend of an expired one is refused for a while (API answers stubbed)", async ({ page }) => {
+    const now = new Date().toISOString();
+    let sends = 0;
+    await page.route("**/api/otp/send", (route) =>
+      ++sends === 1
+        ? route.fulfill({ json: { status: "sent", verificationId: "v1", phone: "+255712345678", expiresAt: now, resendAfter: now } })
+        : route.fulfill({ status: 429, headers: { "Retry-After": "30" }, json: { error: { code: "rate_limited", message: "Too many.", retryAfter: 30 } } }),
+    );
+    await page.route("**/api/otp/verify", (route) => route.fulfill({ status: 400, json: { error: { code: "expired", message: "Expired." } } }));
+    await page.goto("/login");
+    await phoneField(page).fill("0712345678");
+    await page.getByRole("button", { name: "Send code" }).click();
+    await codeField(page).fill("123456");
+    await page.getByRole("button", { name: "Send a new code" }).click();
+    await expect(page.locator("#code-message")).toHaveText("You can ask for a new code in 30 seconds.");
+    await expect(page.getByRole("button", { name: /^Send a new code in (29|30) s$/ })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Verify and sign in" })).toHaveCount(0);
+  });
+
   test("a wrong code says how many attempts are left, and the right one still works", async ({ page, request }, testInfo) => {
     const phone = uniquePhone();
     await page.goto("/login");

@@ -116,12 +116,14 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
         setStatus(`We sent a new code to ${maskPhone(res.phone)}. Earlier codes no longer work.`);
       } catch (error) {
         const apiError = toApiError(error);
+        // A refused resend does not revive the old code: keep offering a new one if it was dead.
+        const offerResend = !!codeError?.offerResend;
         if (apiError.code === "rate_limited" && apiError.details.retryAfter) {
           const wait = apiError.details.retryAfter;
           setSent((s) => (s ? { ...s, resendAfter: Date.now() + wait * 1000 } : s));
-          setCodeError({ text: `You can ask for a new code in ${formatWait(wait)}.` });
+          setCodeError({ text: `You can ask for a new code in ${formatWait(wait)}.`, offerResend });
         } else {
-          setCodeError(phoneErrorMessage(apiError));
+          setCodeError({ ...phoneErrorMessage(apiError), offerResend });
         }
       }
     });

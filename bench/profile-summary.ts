@@ -189,7 +189,7 @@ export function summarizeProfile(file: string, opts: { cycles?: number; fromMs?:
   const topFunctions = [...fnUs.entries()]
     .filter(([, v]) => v.layer !== "idle")
     .sort((a, b) => b[1].us - a[1].us)
-    .slice(0, 25)
+    .slice(0, 80)
     .map(([fn, v]) => ({ fn, layer: v.layer, selfMs: Math.round(v.us / 100) / 10 }));
   return { totalMs: Math.round(totalUs / 1000), busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), layers, topFunctions };
 }

@@ -125,7 +125,7 @@ export async function waitForHttp(url: string, proc: Proc | undefined, timeoutMs
   throw new Error(`${url} not ready after ${timeoutMs} ms${proc ? ` (see ${proc.logFile})` : ""}`);
 }
 
-type Stat = { pid: number; ppid: number; comm: string; cpuTicks: number; rssPages: number };
+type Stat = { pid: number; ppid: number; comm: string; cpuTicks: number; childTicks: number; rssPages: number };
 
 function readStat(pid: number): Stat | undefined {
   try {
@@ -133,8 +133,8 @@ function readStat(pid: number): Stat | undefined {
     const close = text.lastIndexOf(")");
     const comm = text.slice(text.indexOf("(") + 1, close);
     const f = text.slice(close + 2).split(" ");
-    // fields after comm: state(0) ppid(1) … utime(11) stime(12) … rss(21)
-    return { pid, ppid: Number(f[1]), comm, cpuTicks: Number(f[11]) + Number(f[12]), rssPages: Number(f[21]) };
+    // fields after comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14) … rss(21)
+    return { pid, ppid: Number(f[1]), comm, cpuTicks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]), rssPages: Number(f[21]) };
   } catch {
     return undefined;
   }
@@ -191,11 +191,15 @@ export function treePeakRssMb(pids: number[]): number {
   return Math.round(kb / 102.4) / 10;
 }
 
-/** CPU ms of every PostgreSQL server process on the machine (other users' queries included). */
+/**
+ * CPU ms of every PostgreSQL server process on the machine (other users' queries included), plus
+ * the postmaster's reaped children: a backend that exits (a closed connection) keeps counting.
+ */
 export function postgresCpuMs(): number {
-  return allStats()
-    .filter((s) => s.comm === "postgres")
-    .reduce((sum, s) => sum + (s.cpuTicks * 1000) / CLK_TCK, 0);
+  const pg = allStats().filter((s) => s.comm === "postgres");
+  const pids = new Set(pg.map((s) => s.pid));
+  const ticks = pg.reduce((sum, s) => sum + s.cpuTicks + (pids.has(s.ppid) ? 0 : s.childTicks), 0);
+  return (ticks * 1000) / CLK_TCK;
 }
 
 /** Whole-machine busy and total CPU ticks since boot (all cores), from /proc/stat. */

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SignOutButton } from "@/components/login/sign-out-button";
 import { Card, CardHeader } from "@/components/ui/card";
 
 /** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role. */
@@ -16,7 +17,8 @@ export function Forbidden({ phone }: { phone: string }) {
             </>
           }
         />
-        <div className="flex flex-wrap gap-4">
+        <SignOutButton label="Sign in with another number" redirectTo="/login?callbackUrl=%2Fadmin" />
+        <div className="mt-4 flex flex-wrap gap-4">
           <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
             Go to your account
           </Link>

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
-export function SignOutButton() {
+export function SignOutButton({ redirectTo = "/login?signedOut=1", label = "Sign out" }: { redirectTo?: string; label?: string }) {
   const router = useRouter();
   const [isSigningOut, setSigningOut] = useState(false);
   return (
@@ -16,11 +16,11 @@ export function SignOutButton() {
       onClick={async () => {
         setSigningOut(true);
         await signOut({ redirect: false }).catch(() => undefined);
-        router.replace("/login?signedOut=1");
+        router.replace(redirectTo);
         router.refresh(); // drop the router's cached pages of the signed-in session
       }}
     >
-      Sign out
+      {label}
     </Button>
   );
 }

@@ -31,6 +31,8 @@ const nextConfig = {
   // The seed's clients call /api/users/send-otp/ with the slash; answer it as is, no redirect.
   skipTrailingSlashRedirect: true,
   serverExternalPackages: ["@electric-sql/pglite"],
+  // forbidden() from next/navigation: admin pages answer a real HTTP 403 to non-admins.
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },

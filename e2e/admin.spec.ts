@@ -89,7 +89,8 @@ test.describe("admin dashboard", () => {
 test("a signed-in non-admin sees 403 on the admin pages and gets 403 from every admin API route", async ({ page }) => {
   await loginAs(page, uniquePhone());
   for (const path of ["/admin", "/admin/verifications", "/admin/users", "/admin/verifications/anything"]) {
-    await page.goto(path);
+    const res = await page.goto(path);
+    expect({ path, status: res?.status() }).toEqual({ path, status: 403 });
     await expect(page.getByText("Error 403")).toBeVisible();
     await expect(page.getByRole("table")).toHaveCount(0);
   }

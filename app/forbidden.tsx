@@ -1,8 +1,7 @@
 import { Forbidden } from "@/components/auth/forbidden";
-import { getSessionUser } from "@/lib/auth/session";
 
 // Rendered with HTTP 403 wherever a server component calls forbidden() (the admin layout does).
-export default async function ForbiddenPage() {
-  const user = await getSessionUser();
-  return <Forbidden phone={user?.phone ?? "an account without access"} />;
+// Static on purpose: Next.js prerenders this boundary at build time, when no session exists.
+export default function ForbiddenPage() {
+  return <Forbidden />;
 }

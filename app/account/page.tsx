@@ -8,6 +8,9 @@ import { loginUrl, requireUserPage } from "@/lib/auth/session";
 import { findUserById, previousSignInAt } from "@/lib/auth/users";
 import { getDb } from "@/lib/db";
 
+// Reads the session and runtime configuration: rendered per request, never prerendered at build.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Your account" };
 
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { getAdminPageAccess } from "@/lib/auth/session";
 
+// Reads the session and runtime configuration: rendered per request, never prerendered at build.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Admin", robots: { index: false } };
 
 // Checked on the server for every admin page, whatever proxy.ts did.

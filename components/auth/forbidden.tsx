@@ -3,7 +3,7 @@ import { SignOutButton } from "@/components/login/sign-out-button";
 import { Card, CardHeader } from "@/components/ui/card";
 
 /** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role. */
-export function Forbidden({ phone }: { phone: string }) {
+export function Forbidden() {
   return (
     <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 py-6 sm:justify-center sm:py-16">
       <Card>
@@ -12,8 +12,8 @@ export function Forbidden({ phone }: { phone: string }) {
           title="You don't have access to this page"
           description={
             <>
-              You are signed in as <span className="font-medium whitespace-nowrap">{phone}</span>, which is not an administrator. Ask an
-              administrator to grant you access.
+              The number you are signed in with is not an administrator. Ask an administrator to grant you access, or sign in
+              with another number.
             </>
           }
         />

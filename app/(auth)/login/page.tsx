@@ -5,6 +5,9 @@ import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
+// Reads the session and runtime configuration: rendered per request, never prerendered at build.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Log in" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;

@@ -19,9 +19,10 @@ const url = base.toString();
 const RUNS: [file: string, mode: "extended" | "prepared", what: string][] = [
   ["floor-cycle.sql", "extended", "floor: INSERT + conditional UPDATE"],
   ["floor-cycle.sql", "prepared", "floor, named statements"],
-  ["product-cycle.sql", "extended", "product: otp_begin_send + SMS outcome + verify (as sent today)"],
+  ["product-cycle.sql", "extended", "product: otp_begin_send + otp_record_sms + otp_check_code (as sent today)"],
   ["product-cycle.sql", "prepared", "product, named statements"],
-  ["product-cycle-no-sms-update.sql", "extended", "product without the post-SMS Verification UPDATE"],
+  ["product-cycle-inline.sql", "extended", "product before: verify and SMS outcome as inline statements"],
+  ["product-cycle-inline.sql", "prepared", "product before, named statements"],
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -162,23 +162,10 @@ async function recordSmsOutcome(ctx: OtpContext, verificationId: string, to: str
       startedAt: a.startedAt.toISOString(),
     })),
   );
+  // One round trip, plan cached per connection (otp_record_sms, in the migrations).
   await ctx.db.$executeRaw`
-    WITH recorded AS (
-      INSERT INTO "SmsMessage" (id, "verificationId", provider, attempt, "to", text, status, "providerMessageId",
-                                "httpStatus", "errorCode", "errorMessage", "latencyMs", "createdAt", "updatedAt")
-      SELECT gen_random_uuid()::text, ${verificationId}, a.provider, a.attempt, ${to}, ${maskedText},
-             a.status::"SmsStatus", a."providerMessageId", a."httpStatus", a."errorCode", a."errorMessage",
-             a."latencyMs", a."startedAt", a."startedAt"
-        FROM jsonb_to_recordset(${attempts}::jsonb) AS a(provider text, attempt int, status text,
-             "providerMessageId" text, "httpStatus" int, "errorCode" text, "errorMessage" text,
-             "latencyMs" int, "startedAt" timestamp(3))
-    )
-    UPDATE "Verification" SET
-      "smsProvider" = ${last?.provider ?? null},
-      "smsStatus" = ${outcome.ok ? "sent" : "failed"}::"SmsStatus",
-      status = CASE WHEN ${outcome.ok} OR status <> 'pending' THEN status ELSE 'failed' END,
-      "updatedAt" = ${ctx.now()}::timestamp
-    WHERE id = ${verificationId}`;
+    SELECT otp_record_sms(${verificationId}, ${to}, ${maskedText}, ${attempts}::jsonb,
+      ${last?.provider ?? null}, ${outcome.ok}, ${ctx.now()}::timestamp)`;
 }
 
 type VerifyRow = {
@@ -191,11 +178,12 @@ type VerifyRow = {
 };
 
 /**
- * Checks a code in one statement. Its conditional UPDATE is the race gate: it locks the newest
- * pending verification for phone+purpose and either marks it verified (right code, in time, under
- * the attempt limit), marks it expired, or counts a wrong attempt (locking at the limit).
- * Concurrent calls serialise on the row lock and re-check `status = 'pending'`, so one code
- * verifies once. The same statement applies the per-IP verify limit and records the attempt.
+ * Checks a code in one statement (otp_check_code, defined in the migrations). Its conditional
+ * UPDATE is the race gate: it locks the newest pending verification for phone+purpose and either
+ * marks it verified (right code, in time, under the attempt limit), marks it expired, or counts a
+ * wrong attempt (locking at the limit). Concurrent calls serialise on the row lock and re-check
+ * `status = 'pending'`, so one code verifies once. The same statement applies the per-IP verify
+ * limit and records the attempt.
  */
 export async function verifyOtp(
   ctx: OtpContext,
@@ -207,47 +195,15 @@ export async function verifyOtp(
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
   const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
-  const hourAgo = new Date(now.getTime() - HOUR);
   const codeHash = hashCode(config.secret, phone, purpose, input.code);
   const token = generateToken();
   const tokenHash = hashToken(config.secret, token);
 
+  // One round trip: IP window, the conditional UPDATE and the attempt record (otp_check_code).
   const [row] = await ctx.db.$queryRaw<VerifyRow[]>`
-    WITH ip_window AS (
-      SELECT count(*)::int AS n, min("createdAt") AS oldest FROM "VerifyAttempt"
-      WHERE ${ipLimit}::int > 0 AND ip = ${ip} AND "createdAt" > ${hourAgo}::timestamp
-    ),
-    target AS (
-      SELECT v.id FROM "Verification" v, ip_window
-      WHERE v.phone = ${phone} AND v.purpose = ${purpose} AND v.status = 'pending'
-        AND (${ipLimit}::int = 0 OR ip_window.n < ${ipLimit}::int)
-      ORDER BY v."createdAt" DESC
-      LIMIT 1
-      FOR UPDATE OF v
-    ),
-    updated AS (
-      UPDATE "Verification" v SET
-        status = (CASE
-          WHEN v."expiresAt" <= ${now}::timestamp THEN 'expired'
-          WHEN v."codeHash" = ${codeHash} THEN 'verified'
-          WHEN v.attempts + 1 >= v."maxAttempts" THEN 'locked'
-          ELSE 'pending' END)::"VerificationStatus",
-        attempts = CASE WHEN v."expiresAt" <= ${now}::timestamp OR v."codeHash" = ${codeHash} THEN v.attempts ELSE v.attempts + 1 END,
-        "verifiedAt" = CASE WHEN v."expiresAt" > ${now}::timestamp AND v."codeHash" = ${codeHash} THEN ${now}::timestamp ELSE NULL END,
-        "loginTokenHash" = CASE WHEN v."expiresAt" > ${now}::timestamp AND v."codeHash" = ${codeHash} THEN ${tokenHash} ELSE NULL END,
-        "updatedAt" = ${now}::timestamp
-      FROM target
-      WHERE v.id = target.id
-      RETURNING v.id, v.status::text AS status, v.attempts, v."maxAttempts"
-    ),
-    recorded AS (
-      INSERT INTO "VerifyAttempt" (id, "verificationId", phone, purpose, ip, result, "createdAt")
-      SELECT gen_random_uuid()::text, u.id, ${phone}, ${purpose}, ${ip},
-             CASE u.status WHEN 'pending' THEN 'invalid_code' ELSE u.status END, ${now}::timestamp
-      FROM updated u
-    )
-    SELECT u.id, u.status, u.attempts, u."maxAttempts", w.n AS ip_attempts, w.oldest AS ip_oldest
-    FROM ip_window w LEFT JOIN updated u ON true`;
+    SELECT r_id AS id, r_status AS status, r_attempts AS attempts, r_max_attempts AS "maxAttempts",
+           r_ip_attempts AS ip_attempts, r_ip_oldest AS ip_oldest
+      FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
 
   if (row.id && row.status === "verified") {
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };

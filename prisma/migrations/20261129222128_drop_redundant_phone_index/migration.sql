@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Verification_phone_createdAt_idx";

@@ -123,8 +123,20 @@ function errorName(error: unknown): string {
   return e?.code ?? e?.cause?.code ?? e?.name ?? "error";
 }
 
+/**
+ * Idle connections are dropped after 2 s, well before Node's server closes them (5 s): a request
+ * written on a socket the server is closing at that instant dies with ECONNRESET, the classic
+ * keep-alive race, which is the client's timing and says nothing about the server.
+ */
 export function makePool(origin: string, connections: number): Pool {
-  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  return new Pool(origin, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: 2_000,
+    keepAliveMaxTimeout: 2_000,
+    headersTimeout: 60_000,
+    bodyTimeout: 60_000,
+  });
 }
 
 export async function runLoad(opts: LoadOptions): Promise<LoadRun> {

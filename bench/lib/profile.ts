@@ -41,6 +41,9 @@ function label(sql: string): string {
   if (/pg_advisory_xact_lock/i.test(s)) return "advisory lock";
   const first = s.split(/\s+/)[0].toUpperCase();
   if (first === "BEGIN" || first === "COMMIT" || first === "ROLLBACK") return first;
+  // A call into one of the product's plpgsql functions (otp_begin_send, otp_record_sms, otp_check_code).
+  const fn = /\b(otp_\w+)\s*\(/i.exec(s)?.[1];
+  if (fn) return `${first} ${fn}()`;
   const table = /(?:INTO|UPDATE|FROM)\s+"?(?:public"?\.)?"?(\w+)"?/i.exec(s)?.[1];
   if (first === "WITH" && /UPDATE/i.test(s)) return `UPDATE ${table ?? ""} (conditional, WITH … FOR UPDATE)`.trim();
   return `${first} ${table ?? ""}`.trim();

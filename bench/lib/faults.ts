@@ -56,8 +56,13 @@ type PhaseReport = {
   notes: string[];
 };
 
-function phaseReport(run: LoadRun, p: Phase, gatewayPeak?: number): PhaseReport {
-  const sends = run.requests.filter((r) => r.ep === "send" && r.start >= p.from && r.start < p.to);
+/** A request to instance A (target 0) still open when A was killed: the kill cut it, not the gateway. */
+const cutByKill = (r: LoadRun["requests"][number], killedAt: number) =>
+  killedAt > 0 && r.target === 0 && r.start < killedAt && r.end >= killedAt && typeof r.status === "string";
+
+function phaseReport(run: LoadRun, p: Phase, gatewayPeak?: number, killedAt = 0): PhaseReport {
+  const all = run.requests.filter((r) => r.ep === "send" && r.start >= p.from && r.start < p.to);
+  const sends = all.filter((r) => !cutByKill(r, killedAt));
   const statuses: Record<string, number> = {};
   for (const s of sends) statuses[String(s.status)] = (statuses[String(s.status)] ?? 0) + 1;
   const lat = percentiles(sends.map((s) => s.end - s.start));
@@ -74,6 +79,8 @@ function phaseReport(run: LoadRun, p: Phase, gatewayPeak?: number): PhaseReport 
       notes.push(`${other} sends answered neither 502 nor 200`);
     }
   }
+  const cut = all.length - sends.length;
+  if (cut) notes.push(`${cut} send${cut === 1 ? "" : "s"} in flight to A cut off by its kill -9 (counted under the kill)`);
   const firstOk = sends.find((s) => s.status === 200);
   return {
     name: p.name,
@@ -152,9 +159,9 @@ export async function runFaults(o: Opts): Promise<boolean> {
       { name: "A killed (B alone)", mode: "kill", from: killedAt, to: restartedAt },
       { name: "A restarted", mode: "ok", from: restartedAt, to: total },
     ];
-    const reports = phases.map((p, i) => phaseReport(run, p, gatewayPeaks[i]));
+    const reports = phases.map((p, i) => phaseReport(run, p, gatewayPeaks[i], killedAt));
     // While A is down: what B answered, and what happened to A-bound requests.
-    const outage = run.requests.filter((r) => r.start >= killedAt && r.start < restartedAt && r.ep !== "code");
+    const outage = run.requests.filter((r) => ((r.start >= killedAt && r.start < restartedAt) || cutByKill(r, killedAt)) && r.ep !== "code");
     const bReqs = outage.filter((r) => r.target === 1);
     const aReqs = outage.filter((r) => r.target === 0);
     const bOk = bReqs.filter((r) => r.status === 200).length;

@@ -56,7 +56,8 @@ function tooLarge() {
   return new AppError("payload_too_large", `The request body must be at most ${MAX_BODY_BYTES / 1024} KB.`);
 }
 
-async function readLimited(req: Request): Promise<string> {
+/** Reads the body as text, stopping (413) as soon as it passes MAX_BODY_BYTES, chunked or not. */
+export async function readLimited(req: Request): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -4,7 +4,7 @@
  * Bodies and status codes are the seed's, byte for byte, so existing clients switch unchanged.
  */
 import { AppError } from "./errors";
-import { clientIp, isDatabaseUnavailable, json, MAX_BODY_BYTES } from "./handler";
+import { clientIp, isDatabaseUnavailable, json, MAX_BODY_BYTES, readLimited } from "./handler";
 import { log } from "../log";
 import { getOtpContext } from "../otp/context";
 import { sendOtp, verifyOtp } from "../otp/service";
@@ -17,8 +17,12 @@ const TOO_MANY = "Too many OTP requests. Please try again later.";
 /** Django REST framework accepted JSON and form bodies; so do we. Junk becomes an empty body. */
 async function readSeedBody(req: Request): Promise<SeedBody | "too_large"> {
   if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) return "too_large";
-  const text = await req.text().catch(() => "");
-  if (text.length > MAX_BODY_BYTES) return "too_large";
+  let text = "";
+  try {
+    text = await readLimited(req);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "payload_too_large") return "too_large";
+  }
   const type = req.headers.get("content-type") ?? "";
   if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
   try {

@@ -23,6 +23,29 @@ async function answer(res: Response) {
 describeEachDatabase("seed contract /api/users/*-otp/", (use) => {
   useDatabaseForRoutes(use);
 
+  it("refuses a chunked body over 16 KB with 413 after reading only the first 16 KB", async () => {
+    for (const route of [sendOtp, verifyOtp]) {
+      let pulled = 0;
+      // Endless and without Content-Length: a reader that buffered the whole body would never answer.
+      const endless = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 1024;
+          controller.enqueue(new Uint8Array(1024).fill(32));
+        },
+      });
+      const req = new Request("http://localhost/api/users/send-otp/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: endless,
+        duplex: "half",
+      } as RequestInit);
+      const res = await route(req);
+      expect(res.status).toBe(413);
+      expect((await res.json()).message).toBe("Request body too large");
+      expect(pulled).toBeLessThan(64 * 1024);
+    }
+  });
+
   it("replays the guide's send curl and answers its exact body", async () => {
     const res = await sendOtp(curl("/api/users/send-otp/", '{"phone": "255694230173", "verification_type": "Login"}'));
     expect(await answer(res)).toEqual({ status: 200, body: '{"message":"OTP sent successfully","status":"success"}' });

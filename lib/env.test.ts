@@ -18,6 +18,29 @@ describe("parseEnv", () => {
     const found = problems({ NODE_ENV: "production" });
     expect(found.map((p) => p.split(":")[0])).toEqual(["OTP_SECRET", "NEXTAUTH_SECRET", "SMS_PROVIDER"]);
   });
+  it("reports a too-short secret together with the other production problems, in one pass", () => {
+    const found = problems({ NODE_ENV: "production", OTP_SECRET: "short", SMS_PROVIDER: "console" });
+    expect(found).toEqual([
+      "OTP_SECRET: must be at least 32 characters",
+      "NEXTAUTH_SECRET: required in production (32+ random characters)",
+      expect.stringMatching(/^SMS_PROVIDER: 'console' prints codes to the log/),
+    ]);
+  });
+  it("accepts country codes in any case and refuses ones without a numbering plan", () => {
+    expect(parseEnv({ NODE_ENV: "test", PHONE_ALLOWED_COUNTRIES: "tz, ke", PHONE_DEFAULT_COUNTRY: "ke", ...SECRETS })).toMatchObject({
+      PHONE_ALLOWED_COUNTRIES: ["TZ", "KE"],
+      PHONE_DEFAULT_COUNTRY: "KE",
+    });
+    expect(problems({ NODE_ENV: "test", PHONE_ALLOWED_COUNTRIES: "TZ,XX", PHONE_DEFAULT_COUNTRY: "QQ", ...SECRETS })).toEqual([
+      "PHONE_DEFAULT_COUNTRY: 'QQ' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)",
+      "PHONE_ALLOWED_COUNTRIES: not ISO 3166-1 country codes with a numbering plan: XX",
+    ]);
+  });
+  it("refuses malformed OTP_TEST_NUMBERS at start rather than at the first send", () => {
+    expect(problems({ NODE_ENV: "test", OTP_TEST_NUMBERS: "garbage", ...SECRETS })).toEqual([
+      expect.stringMatching(/^OTP_TEST_NUMBERS: 'garbage' must look like \+255700000001:111111/),
+    ]);
+  });
   it("treats empty strings as unset and applies defaults", () => {
     const env = parseEnv({ NODE_ENV: "test", OTP_LENGTH: "", ...SECRETS });
     expect(env.OTP_LENGTH).toBe(6);

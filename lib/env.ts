@@ -5,7 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
+import { parseTestNumbers } from "./otp/config";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -49,7 +51,10 @@ const schema = z.object({
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
-  PHONE_ALLOWED_COUNTRIES: list(""),
+  PHONE_ALLOWED_COUNTRIES: z.preprocess(
+    (v) => emptyToUndefined(v) ?? "",
+    z.string().transform((v) => v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean)),
+  ),
 
   SMS_PROVIDER: list("console"),
   SMS_ALLOW_CONSOLE_IN_PRODUCTION: bool(),
@@ -105,16 +110,27 @@ function developmentSecrets(dataDir: string): { OTP_SECRET: string; NEXTAUTH_SEC
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = schema.safeParse(source);
+  const problems: string[] = [];
+  let parsed = schema.safeParse(source);
+  // Report every problem in one start, not one pass at a time: the variables that failed their own
+  // rule are set aside and the checks across variables run on the rest.
+  const invalid = new Set<string>();
   if (!parsed.success) {
-    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    for (const issue of parsed.error.issues) {
+      invalid.add(String(issue.path[0]));
+      problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    }
+    parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([key]) => !invalid.has(key))));
+    if (!parsed.success) throw new EnvError(problems);
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === "production";
-  const problems: string[] = [];
+  const report = (key: string, problem: string) => {
+    if (!invalid.has(key)) problems.push(`${key}: ${problem}`);
+  };
   if (isProduction) {
-    if (!e.OTP_SECRET) problems.push("OTP_SECRET: required in production (32+ random characters)");
-    if (!e.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: required in production (32+ random characters)");
+    if (!e.OTP_SECRET) report("OTP_SECRET", "required in production (32+ random characters)");
+    if (!e.NEXTAUTH_SECRET) report("NEXTAUTH_SECRET", "required in production (32+ random characters)");
     if (e.SMS_PROVIDER.includes("console") && !e.SMS_ALLOW_CONSOLE_IN_PRODUCTION) {
       problems.push(
         "SMS_PROVIDER: 'console' prints codes to the log and is refused in production; set mshastra or twilio (or SMS_ALLOW_CONSOLE_IN_PRODUCTION=1 for a throwaway server)",
@@ -139,6 +155,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
   }
   if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");
+  if (!isSupportedCountry(e.PHONE_DEFAULT_COUNTRY)) report("PHONE_DEFAULT_COUNTRY", `'${e.PHONE_DEFAULT_COUNTRY}' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)`);
+  const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => !isSupportedCountry(c));
+  if (unknownCountries.length) report("PHONE_ALLOWED_COUNTRIES", `not ISO 3166-1 country codes with a numbering plan: ${unknownCountries.join(", ")}`);
+  try {
+    parseTestNumbers(e.OTP_TEST_NUMBERS, e.OTP_LENGTH);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   // A template without {code} would send SMS nobody can use; refuse it at start, not at send time.
   for (const [key, value] of Object.entries(source)) {
     if ((key === "SMS_TEMPLATE" || key.startsWith("SMS_TEMPLATE_")) && value?.trim() && !value.includes("{code}")) {

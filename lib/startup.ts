@@ -3,6 +3,9 @@
  * the embedded default, migrate — the database so the first request does not pay for it.
  */
 import { parseDatabaseUrl } from "./db/connection";
+import { describeDatabaseError } from "./db/errors";
+import { pendingMigrations } from "./db/migrations";
+import { DatabaseInUseError } from "./db/pglite-lock";
 import { getDatabase, getDb } from "./db";
 import { log } from "./log";
 import { pollMshastraDeliveryReports } from "./sms/delivery-reports";
@@ -25,13 +28,35 @@ export async function startServer() {
   try {
     parseDatabaseUrl(env().DATABASE_URL);
   } catch (error) {
-    fail([`DATABASE_URL: ${(error as Error).message.split("\n")[0]}`]);
+    fail([`DATABASE_URL: ${(error as Error).message.split("\n")[0].replace(/^DATABASE_URL:? /, "")}`]);
   }
-  await getDatabase().catch((error: Error) => {
-    // Not fatal: /api/health reports it and the next request retries the connection.
-    console.error(`Database not reachable yet: ${error.message.split("\n")[0]}`);
-  });
+  await checkDatabase();
   startDeliveryReportPolling();
+}
+
+/**
+ * Opens the database once before the first request. A database that is in use by another process
+ * (embedded) or lacks migrations (server) stops the start: this version cannot run on it. One that
+ * cannot be reached is not fatal — /api/health answers 503 and each request retries the connection.
+ */
+async function checkDatabase() {
+  try {
+    const database = await getDatabase();
+    if (database.target.kind !== "postgres") return; // the embedded database migrated itself on open
+    const pending = await pendingMigrations(database.db);
+    if (pending.length) {
+      const names = pending.length > 3 ? `${pending.slice(0, 3).join(", ")}, …` : pending.join(", ");
+      failDatabase(`${pending.length} migration${pending.length === 1 ? " is" : "s are"} not applied (${names}): run npm run db:migrate with this DATABASE_URL`);
+    }
+  } catch (error) {
+    if (error instanceof DatabaseInUseError) failDatabase(error.message);
+    console.error(`Database not reachable yet: ${describeDatabaseError(error)}; /api/health answers 503 until it is`);
+  }
+}
+
+function failDatabase(line: string): never {
+  console.error(`Database error: ${line}`);
+  process.exit(1);
 }
 
 const DLR_POLL_INTERVAL_MS = 60_000;

@@ -20,11 +20,9 @@ it("keeps every committed row of the embedded database after a kill -9 mid-write
       buffer = lines.pop() ?? "";
       for (const line of lines) if (line && line !== "ready") committed.push(line);
       // Kill while it is busy writing, well past the first rows.
-      if (committed.length >= 200) {
-        child.kill("SIGKILL");
-        resolve();
-      }
+      if (committed.length >= 200) child.kill("SIGKILL");
     });
+    // Reopen only once the writer is gone: until then its lock on the directory holds.
     child.on("exit", () => resolve());
   });
   expect(committed.length).toBeGreaterThanOrEqual(200);

@@ -8,6 +8,9 @@ import { env } from "../env";
 import { log } from "../log";
 import { AppError } from "./errors";
 import { SOCKET_IP_HEADER } from "../socket-ip";
+import { isDatabaseUnavailable } from "../db/errors";
+
+export { isDatabaseUnavailable };
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -91,15 +94,6 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infe
     throw new AppError("validation_error", "Some fields are missing or invalid.", { fields: fieldErrors(result.error) });
   }
   return result.data;
-}
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; name?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && ["P1001", "P1002", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03"].includes(e.code)) return true;
-  return /can't reach database|ECONNREFUSED|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect/i.test(
-    e.message ?? "",
-  );
 }
 
 /** Renders any thrown value as the API's error shape. */

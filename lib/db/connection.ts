@@ -9,6 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
+import { lockDataDir } from "./pglite-lock";
 
 export type Db = PrismaClient;
 
@@ -50,18 +51,28 @@ export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: nu
     const db = new PrismaClient({ adapter: adapterFactory });
     return { db, target, adapterFactory, close: () => db.$disconnect() };
   }
-  if (target.dataDir) mkdirSync(path.resolve(target.dataDir), { recursive: true });
-  const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();
-  await pglite.waitReady;
-  const adapterFactory = new PrismaPGlite(pglite);
-  const db = new PrismaClient({ adapter: adapterFactory });
-  return {
-    db,
-    target,
-    adapterFactory,
-    close: async () => {
-      await db.$disconnect();
-      await pglite.close();
-    },
-  };
+  let unlock = () => {};
+  if (target.dataDir) {
+    mkdirSync(path.resolve(target.dataDir), { recursive: true });
+    unlock = lockDataDir(target.dataDir);
+  }
+  try {
+    const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();
+    await pglite.waitReady;
+    const adapterFactory = new PrismaPGlite(pglite);
+    const db = new PrismaClient({ adapter: adapterFactory });
+    return {
+      db,
+      target,
+      adapterFactory,
+      close: async () => {
+        await db.$disconnect();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }

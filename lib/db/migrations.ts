@@ -13,6 +13,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import type { Db } from "./connection";
 
 export const PRISMA_DIR = path.join(process.cwd(), "prisma");
 const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
@@ -153,4 +154,19 @@ export async function diffAgainstHistory(factory: SqlMigrationAwareDriverAdapter
   } finally {
     await close();
   }
+}
+
+/**
+ * Migrations in prisma/migrations that this database has not finished applying, read from Prisma's
+ * own `_prisma_migrations` table (all of them when the table does not exist yet).
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
+  const known = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const [table] = await db.$queryRaw<{ exists: boolean }[]>`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS "exists"`;
+  if (!table?.exists) return known;
+  const done = await db.$queryRaw<{ name: string }[]>`
+    SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+  const applied = new Set(done.map((r) => r.name));
+  return known.filter((name) => !applied.has(name));
 }

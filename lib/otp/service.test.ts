@@ -271,6 +271,31 @@ describeEachDatabase("OTP service", (use) => {
     expect((await failure(verifyOtp(ctx, { phone, code: "000000" }))).code).toBe("not_found");
   });
 
+  it("does not hold a send whose SMS failed against the user (cooldown, per-phone limits), only against the IP", async () => {
+    const limits = { OTP_RESEND_COOLDOWN_SECONDS: "30", OTP_MAX_SENDS_PER_PHONE_PER_HOUR: "2", OTP_MAX_SENDS_PER_IP_PER_HOUR: "4" };
+    const { ctx: down, clock } = createTestContext(use().db, {
+      ...limits,
+      SMS_PROVIDER: "mshastra",
+      MSHASTRA_API_URL: "http://127.0.0.1:9/sendsms_api_json.aspx",
+      MSHASTRA_USER: "u",
+      MSHASTRA_PASSWORD: "p",
+      MSHASTRA_SENDER: "App",
+      SMS_MAX_RETRIES: "0",
+    });
+    const { ctx: up } = createTestContext(use().db, limits, clock);
+    const phone = uniquePhone();
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    // Three failed sends in a row during an outage: no cooldown, no hourly limit in the way.
+    for (let i = 0; i < 3; i++) expect((await failure(sendOtp(down, { phone, ip }))).code).toBe("sms_failed");
+    // The gateway is back: the very next send goes out, and the cooldown applies from it.
+    await sendOtp(up, { phone, ip });
+    expect((await failure(sendOtp(up, { phone, ip }))).details.retryAfter).toBe(30);
+    // The IP limit counted all four sends.
+    clock.advance(30);
+    const refused = await failure(sendOtp(up, { phone: uniquePhone(), ip }));
+    expect(refused.message).toMatch(/from your network/);
+  });
+
   it("allows exactly one success when the same code is verified concurrently", async () => {
     const { ctx } = createTestContext(use().db);
     const phone = uniquePhone();

@@ -14,6 +14,11 @@ describe("renderOtpMessage", () => {
     expect(text).toBe("Your PhoneOTP code is 482913. It expires in 5 minutes.");
   });
 
+  it("says '1 minute', not '1 minutes', for a code valid under two minutes", () => {
+    expect(renderOtpMessage({ code: "482913", purpose: "Login", ttlSeconds: 10 }, base).text).toBe("Your PhoneOTP code is 482913. It expires in 1 minute.");
+    expect(renderOtpMessage({ code: "482913", purpose: "Login", ttlSeconds: 119 }, base).text).toMatch(/in 1 minute\.$/);
+  });
+
   it("uses the per-purpose template whatever the purpose's case", () => {
     const config = { ...base, SMS_TEMPLATES: { registration: "{code} is your {app} sign-up code" } };
     expect(renderOtpMessage({ code: "111222", purpose: "Registration", ttlSeconds: 60 }, config).text).toBe("111222 is your PhoneOTP sign-up code");
@@ -44,8 +49,8 @@ describe("renderOtpMessage", () => {
   });
 
   it("rounds minutes down and never says less than one minute", () => {
-    expect(renderOtpMessage({ code: "123456", purpose: "Login", ttlSeconds: 90 }, base).text).toContain("in 1 minutes");
-    expect(renderOtpMessage({ code: "123456", purpose: "Login", ttlSeconds: 20 }, base).text).toContain("in 1 minutes");
+    expect(renderOtpMessage({ code: "123456", purpose: "Login", ttlSeconds: 90 }, base).text).toContain("in 1 minute.");
+    expect(renderOtpMessage({ code: "123456", purpose: "Login", ttlSeconds: 20 }, base).text).toContain("in 1 minute.");
     expect(renderOtpMessage({ code: "123456", purpose: "Login", ttlSeconds: 600 }, base).text).toContain("in 10 minutes");
   });
 

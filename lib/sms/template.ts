@@ -47,6 +47,8 @@ export function renderOtpMessage(input: OtpMessageInput, config: TemplateConfig)
   const minutes = String(Math.max(1, Math.floor(ttlSeconds / 60)));
   const values: Record<string, string> = { code, app: config.APP_NAME, minutes };
   let text = template.replace(PLACEHOLDER, (_, name: string) => values[name]);
+  // The default template says "{minutes} minutes"; a code valid for one minute reads "1 minute".
+  if (minutes === "1") text = text.replace(/\b1 minutes\b/g, "1 minute");
   if (config.WEBOTP_DOMAIN) text = `${text.trimEnd()}\n\n@${webOtpHost(config.WEBOTP_DOMAIN)} #${code}`;
   return { text, maskedText: maskCode(text, code) };
 }

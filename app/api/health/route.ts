@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { json } from "@/lib/api/handler";
+import { describeDatabaseError } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
@@ -8,10 +9,11 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   try {
     const db = await getDb();
-    await db.$queryRaw`SELECT 1`;
+    // A real query on the app's own table: an unmigrated database is not healthy either.
+    await db.$queryRaw`SELECT 1 FROM "Verification" LIMIT 1`;
     return json({ status: "ok", db: "ok" });
   } catch (error) {
-    log.error("health check failed", { error: String((error as Error)?.message ?? error).split("\n")[0].slice(0, 200) });
+    log.error("health check failed", { error: describeDatabaseError(error) });
     return json({ status: "error", db: "error" }, { status: 503 });
   }
 }

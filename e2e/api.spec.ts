@@ -39,6 +39,32 @@ test.describe("HTTP API over the production server", () => {
     }
   });
 
+  test("other methods get 405 with Allow: the API's error shape, and Django REST framework's on the seed's routes", async ({ request }) => {
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const res = await request.fetch("/api/otp/send", { method });
+      expect(res.status(), method).toBe(405);
+      expect(res.headers()["allow"]).toBe("POST, OPTIONS");
+      expect((await res.json()).error).toMatchObject({ code: "method_not_allowed" });
+      const seed = await request.fetch("/api/users/verify-otp/", { method, maxRedirects: 0 });
+      expect(seed.status(), method).toBe(405);
+      expect(await seed.json()).toEqual({ detail: `Method "${method}" not allowed.` });
+    }
+    const options = await request.fetch("/api/otp/verify", { method: "OPTIONS" });
+    expect(options.status()).toBe(204);
+    expect(options.headers()["allow"]).toBe("POST, OPTIONS");
+  });
+
+  test("an unknown path under /api is a JSON 404, not an HTML page", async ({ request }) => {
+    for (const path of ["/api", "/api/nope", "/api/otp", "/api/OTP/SEND"]) {
+      for (const method of ["GET", "POST"]) {
+        const res = await request.fetch(path, { method, maxRedirects: 0 });
+        expect(res.status(), `${method} ${path}`).toBe(404);
+        expect(res.headers()["content-type"]).toMatch(/application\/json/);
+        expect((await res.json()).error.code).toBe("not_found");
+      }
+    }
+  });
+
   test("serves an OpenAPI 3.1 description of the API", async ({ request }) => {
     const res = await request.get("/api/openapi.json");
     expect(res.status()).toBe(200);

@@ -40,18 +40,20 @@ function jsonBody(s: z.ZodType) {
   return { required: true, content: { "application/json": { schema: schema(s) } } };
 }
 
-function responses(ok: z.ZodType, errors: number[]) {
+type Code = keyof typeof ERROR_STATUS;
+
+/** 200 plus one entry per status the operation can answer, naming its error codes. */
+function responses(ok: z.ZodType, codes: Code[]) {
   const out: Record<string, unknown> = { 200: { description: "OK", content: { "application/json": { schema: schema(ok) } } } };
-  for (const status of errors) {
-    out[status] = { description: describeStatus(status), content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+  const byStatus = new Map<number, Code[]>();
+  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    out[status] = { description: `Error: ${list.join(", ")}`, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
   }
   return out;
 }
 
-function describeStatus(status: number): string {
-  const codes = Object.entries(ERROR_STATUS).filter(([, s]) => s === status).map(([c]) => c);
-  return `Error: ${codes.join(", ")}`;
-}
+const COMMON: Code[] = ["validation_error", "invalid_json", "invalid_phone", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "database_unavailable"];
 
 export function buildOpenApiDocument(serverUrl?: string) {
   return {
@@ -59,7 +61,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
     info: {
       title: "PhoneOTP API",
       version: "1.0.0",
-      description: "Send and verify phone one-time codes. Errors share one shape: { error: { code, message, … } }.",
+      description:
+        "Send and verify phone one-time codes. Errors share one shape: { error: { code, message, … } }. " +
+        "Any other method on these routes answers 405 with an Allow header (the seed's routes with Django REST framework's " +
+        "{ detail } body); any other path under /api answers 404 not_found.",
     },
     servers: serverUrl ? [{ url: serverUrl }] : [],
     paths: {
@@ -68,14 +73,14 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: "Send a one-time code by SMS",
           description: "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP.",
           requestBody: jsonBody(sendOtpSchema),
-          responses: responses(sendResponse, [400, 413, 415, 429, 502, 503]),
+          responses: responses(sendResponse, [...COMMON, "sms_failed"]),
         },
       },
       "/api/otp/verify": {
         post: {
           summary: "Verify a one-time code",
           requestBody: jsonBody(verifyOtpSchema),
-          responses: responses(verifyResponse, [400, 404, 413, 415, 429, 503]),
+          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found"]),
         },
       },
       "/api/users/send-otp/": {
@@ -84,9 +89,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           requestBody: jsonBody(seedSendRequest),
           responses: {
             200: { description: '{"message":"OTP sent successfully","status":"success"}', content: { "application/json": { schema: schema(seedMessage) } } },
-            400: { description: "Phone number is required | Invalid phone number format" },
-            429: { description: "Too many OTP requests. Please try again later." },
-            500: { description: "Failed to send OTP. Please try again." },
+            400: { description: "Phone number is required | Invalid phone number format | Unknown purpose. Use one of: …" },
+            413: { description: '{"message":"Request body too large"}' },
+            429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
+            500: { description: "Failed to send OTP. Please try again. (every SMS provider failed, or the database is down)" },
           },
         },
       },
@@ -96,8 +102,13 @@ export function buildOpenApiDocument(serverUrl?: string) {
           requestBody: jsonBody(seedVerifyRequest),
           responses: {
             200: { description: '{"message":"OTP verified successfully","status":"success","verified":true}', content: { "application/json": { schema: schema(seedMessage) } } },
-            400: { description: "Invalid OTP code | OTP code has expired. Please request a new one. | OTP code is required | OTP must be numeric" },
-            429: { description: "Too many OTP requests. Please try again later." },
+            400: {
+              description:
+                "Invalid OTP code | OTP code has expired. Please request a new one. | Too many invalid attempts. Please request a new OTP. | Phone number is required | Invalid phone number format | OTP code is required | OTP must be numeric | Unknown purpose. Use one of: …",
+            },
+            413: { description: "Request body too large" },
+            429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
+            500: { description: "Error verifying OTP. Please try again. (the database is down)" },
           },
         },
       },

@@ -1,4 +1,5 @@
 import { json, parseJson, validate, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { getOtpContext } from "@/lib/otp/context";
 import { verifyOtp } from "@/lib/otp/service";
 import { verifyOtpSchema } from "@/lib/validation/otp";
@@ -11,3 +12,5 @@ export const POST = withApi(async ({ req, ip, userAgent }) => {
   const result = await verifyOtp(await getOtpContext(), { ...input, ip, userAgent });
   return json({ status: result.status, verificationId: result.verificationId, loginToken: result.loginToken });
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -37,9 +37,10 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: securityHeaders },
       {
-        // Browsers ignore HSTS over plain HTTP; sent only when the request came over HTTPS.
+        // Browsers ignore HSTS over plain HTTP; sent only when the request came over HTTPS
+        // (any case; with a chain of proxies the first entry is the client's: "https,http").
         source: "/:path*",
-        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        has: [{ type: "header", key: "x-forwarded-proto", value: "[Hh][Tt][Tt][Pp][Ss](\\s*,.*)?" }],
         headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
       },
     ];

@@ -36,6 +36,11 @@ describe("parseEnv", () => {
       "PHONE_ALLOWED_COUNTRIES: not ISO 3166-1 country codes with a numbering plan: XX",
     ]);
   });
+  it("refuses an mShastra sender id the gateway would refuse on every send", () => {
+    const mshastra = { NODE_ENV: "test", SMS_PROVIDER: "mshastra", MSHASTRA_USER: "u", MSHASTRA_PASSWORD: "p", ...SECRETS };
+    expect(problems({ ...mshastra, MSHASTRA_SENDER: "PhoneOTP" })).toEqual([]);
+    expect(problems({ ...mshastra, MSHASTRA_SENDER: "FourteenChars!" })).toEqual(["MSHASTRA_SENDER: at most 13 characters (mShastra refuses longer sender ids)"]);
+  });
   it("refuses malformed OTP_TEST_NUMBERS at start rather than at the first send", () => {
     expect(problems({ NODE_ENV: "test", OTP_TEST_NUMBERS: "garbage", ...SECRETS })).toEqual([
       expect.stringMatching(/^OTP_TEST_NUMBERS: 'garbage' must look like \+255700000001:111111/),

@@ -146,6 +146,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     for (const key of ["MSHASTRA_USER", "MSHASTRA_PASSWORD", "MSHASTRA_SENDER"] as const) {
       if (!e[key]) problems.push(`${key}: required when SMS_PROVIDER includes mshastra`);
     }
+    // The gateway refuses longer sender ids (its code 012) on every single send.
+    if (e.MSHASTRA_SENDER && e.MSHASTRA_SENDER.length > 13) report("MSHASTRA_SENDER", "at most 13 characters (mShastra refuses longer sender ids)");
   }
   if (e.SMS_PROVIDER.includes("twilio")) {
     if (!e.TWILIO_ACCOUNT_SID) problems.push("TWILIO_ACCOUNT_SID: required when SMS_PROVIDER includes twilio");

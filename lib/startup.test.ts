@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "@/test/otp-context";
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL?.trim() || undefined;
-const PRODUCTION = { NODE_ENV: "production", ...TEST_SECRETS, SMS_PROVIDER: "mshastra", MSHASTRA_USER: "u", MSHASTRA_PASSWORD: "p", MSHASTRA_SENDER: "PhoneOTP" };
+const PRODUCTION = { NODE_ENV: "production", ...TEST_SECRETS, NEXTAUTH_URL: "https://otp.example.com", SMS_PROVIDER: "mshastra", MSHASTRA_USER: "u", MSHASTRA_PASSWORD: "p", MSHASTRA_SENDER: "PhoneOTP" };
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTP_|SMS_|MSHASTRA_|TWILIO_|NEXTAUTH_|DATABASE_URL|ADMIN_PHONES)/.test(k)));
@@ -38,6 +38,15 @@ it("stops with one line per missing production secret and a refused console prov
   expect(lines.join("\n")).toMatch(/SMS_PROVIDER/);
   expect(run.stderr).not.toMatch(/\n\s+at /);
 });
+
+it("warns, without stopping, when NEXTAUTH_URL is unset or both secrets are the same", async () => {
+  const run = await start({ ...PRODUCTION, NEXTAUTH_URL: "", NEXTAUTH_SECRET: TEST_SECRETS.OTP_SECRET, DATABASE_URL: "memory://" });
+  expect(run.code).toBe(0);
+  expect(run.stderr.trim().split("\n")).toEqual([
+    expect.stringMatching(/^Configuration warning: NEXTAUTH_URL is not set/),
+    expect.stringMatching(/^Configuration warning: OTP_SECRET and NEXTAUTH_SECRET are the same/),
+  ]);
+}, 60_000);
 
 it("stops with one line for a malformed DATABASE_URL", async () => {
   const run = await start({ ...PRODUCTION, DATABASE_URL: "mysql://localhost/otp" });

@@ -25,6 +25,7 @@ export async function startServer() {
     if (error instanceof EnvError) fail(error.problems);
     throw error;
   }
+  warnAboutConfiguration();
   try {
     parseDatabaseUrl(env().DATABASE_URL);
   } catch (error) {
@@ -32,6 +33,18 @@ export async function startServer() {
   }
   await checkDatabase();
   startDeliveryReportPolling();
+}
+
+/** Allowed, but probably not what a production operator meant: one line each, at start. */
+function warnAboutConfiguration() {
+  const config = env();
+  if (!config.isProduction) return;
+  if (!config.NEXTAUTH_URL) {
+    console.warn("Configuration warning: NEXTAUTH_URL is not set: sign-in links and redirects are built from each request's Host header; set it to the public URL");
+  }
+  if (config.OTP_SECRET === config.NEXTAUTH_SECRET) {
+    console.warn("Configuration warning: OTP_SECRET and NEXTAUTH_SECRET are the same: give each its own random value");
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the home page says what the app is and links to login and admin", async ({ page }) => {
   await page.goto("/");
@@ -16,4 +16,26 @@ test("health reports the database and every response carries the security header
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
+});
+
+test("an unknown address gets a styled 404 page that leads home and to the login", async ({ page }, testInfo) => {
+  const res = await page.goto("/no-such-page");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1, name: "We can't find this page" })).toBeVisible();
+  await expect(page.getByRole("main").getByRole("link", { name: "Home", exact: true })).toHaveAttribute("href", "/");
+  await expect(page.getByRole("main").getByRole("link", { name: "Log in", exact: true })).toHaveAttribute("href", "/login");
+  await testInfo.attach("404", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+});
+
+test("every page names an app icon that exists, so the browser never asks for a missing favicon", async ({ page, request }) => {
+  const missing: string[] = [];
+  page.on("response", (r) => void (r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`)));
+  await page.goto("/");
+  const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(href).toMatch(/^\/icon\.svg/);
+  const icon = await request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  await page.waitForLoadState("networkidle");
+  expect(missing).toEqual([]);
 });

@@ -23,13 +23,14 @@ async function requestCode(page: Page, phone: string, opts: { waitOutCooldown?: 
   await page.getByRole("button", { name: "Send code" }).click();
   const codeStep = page.getByRole("heading", { name: "Enter your code" });
   if (opts.waitOutCooldown) {
-    const refused = page.locator("#phone-message").filter({ hasText: /Try again in \d+ seconds?/ });
-    await expect(codeStep.or(refused)).toBeVisible();
-    if (await refused.isVisible()) {
-      const seconds = Number((await refused.textContent())?.match(/(\d+) second/)?.[1] ?? 5);
-      await page.waitForTimeout(seconds * 1000 + 300);
+    // Refused for a while: the Send button counts down and is enabled again when the wait is over.
+    const waiting = page.getByRole("button", { name: /^Send code in \d+ s$/ });
+    await expect(codeStep.or(waiting)).toBeVisible();
+    if (await waiting.isVisible()) {
+      const send = page.getByRole("button", { name: "Send code", exact: true });
+      await expect(send).toBeEnabled({ timeout: 35_000 });
       before = Date.now();
-      await page.getByRole("button", { name: "Send code" }).click();
+      await send.click();
     }
   }
   await expect(codeStep).toBeVisible();
@@ -52,6 +53,9 @@ test.describe("phone login", () => {
     await expect(page.getByRole("heading", { name: "Log in with your phone" })).toBeVisible();
     // Country selector defaults to PHONE_DEFAULT_COUNTRY (TZ) and a development inbox link is offered.
     await expect(page.getByRole("combobox", { name: "Country" })).toHaveValue("TZ");
+    // The product's name leads home; the field shows what a number of the chosen country looks like.
+    await expect(page.getByRole("link", { name: "PhoneOTP home" })).toHaveAttribute("href", "/");
+    await expect(phoneField(page)).toHaveAttribute("placeholder", "e.g. 0621 234 567");
     await expect(page.getByRole("link", { name: /development inbox/i })).toHaveAttribute("href", "/dev/inbox");
     await snap(page, testInfo, "01-phone-step");
 
@@ -145,7 +149,8 @@ test.describe("phone login", () => {
     await expect(page.locator("#phone-message")).toHaveText("Enter your phone number.");
     await phoneField(page).fill("0123");
     await page.getByRole("button", { name: "Send code" }).click();
-    await expect(page.locator("#phone-message")).toContainText(/valid/i);
+    // The form has a country picker: the words fit it (the API's own text asks for a country code).
+    await expect(page.locator("#phone-message")).toHaveText("That phone number isn't valid. Check the country and the number.");
     await expect(phoneField(page)).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByRole("heading", { name: "Log in with your phone" })).toBeVisible();
   });
@@ -216,22 +221,50 @@ test.describe("phone login", () => {
     }
     await codeField(page).fill(wrongCode(code));
     await expect(page.locator("#code-message")).toContainText("this code is now locked");
-    // Even the right code is refused now.
+    // The dead code cannot be typed into; sending a new one is the way on.
+    await expect(codeField(page)).toBeDisabled();
     await expect(page.getByRole("button", { name: /Send a new code/ })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Verify and sign in" })).toHaveCount(0);
+    // Even the right code is refused now.
     const verify = await request.post("/api/otp/verify", { data: { phone, code, purpose: "Login" } });
     expect(verify.status()).toBe(400);
     expect((await verify.json()).error.code).toBe("locked");
   });
 
-  test("says how long to wait when codes are requested too often", async ({ page }, testInfo) => {
+  test("going back to the code step with the same number during the resend wait keeps the code that was sent", async ({ page, request }, testInfo) => {
     const phone = uniquePhone();
     await page.goto("/login");
-    await requestCode(page, phone);
-    await page.getByRole("button", { name: "Change number" }).click();
+    const before = await requestCode(page, phone);
+    await page.getByRole("button", { name: "Change number" }).click(); // within the 5-second resend wait
     await expect(phoneField(page)).toBeFocused();
+    let sends = 0;
+    page.on("request", (r) => void (r.url().endsWith("/api/otp/send") && sends++));
     await page.getByRole("button", { name: "Send code" }).click();
-    await expect(page.locator("#phone-message")).toHaveText(/^Too many requests for this number\. Try again in [1-5] seconds?\.$/);
+    await expect(page.getByRole("heading", { name: "Enter your code" })).toBeVisible();
+    await expect(page.getByRole("button", { name: /^Resend code in [1-5] s$/ })).toBeDisabled();
+    await expect(page.locator("#phone-message")).toHaveCount(0);
+    expect(sends, "no new code was asked for").toBe(0);
+    await snap(page, testInfo, "back-to-code");
+    await codeField(page).fill(await readCodeFromOutbox(request, phone, { after: before }));
+    await page.waitForURL("**/account");
+  });
+
+  test("counts down on the Send button when the server refuses a code for a while (API answer stubbed)", async ({ page }, testInfo) => {
+    await page.route("**/api/otp/send", (route) =>
+      route.fulfill({ status: 429, headers: { "Retry-After": "3" }, json: { error: { code: "rate_limited", message: "Too many requests.", retryAfter: 3 } } }),
+    );
+    await page.goto("/login");
+    await phoneField(page).fill("0712345678");
+    await page.getByRole("button", { name: "Send code" }).click();
+    const waiting = page.getByRole("button", { name: /^Send code in [1-3] s$/ });
+    await expect(waiting).toBeDisabled();
+    await expect(page.locator("#phone-message")).toHaveText("Please wait a moment before asking for another code.");
     await snap(page, testInfo, "rate-limited");
+    const secondsShown = async () => Number((await waiting.textContent())?.match(/\d+/)?.[0] ?? 0);
+    const shown = await secondsShown();
+    await expect.poll(secondsShown, { message: "the countdown ticks" }).toBeLessThan(shown);
+    await expect(page.getByRole("button", { name: "Send code", exact: true })).toBeEnabled({ timeout: 5_000 });
+    await expect(page.locator("#phone-message")).toBeEmpty();
   });
 
   test("resend is held back by a live countdown, then sends a new code that works", async ({ page, request }) => {
@@ -262,6 +295,7 @@ test.describe("phone login", () => {
     await loginAs(page, phone);
     await page.goto("/account");
     await expect(page.getByTestId("account-phone")).toHaveAttribute("data-phone", phone);
+    await expect(page.getByRole("link", { name: "PhoneOTP home" })).toHaveAttribute("href", "/");
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login?signedOut=1");
     await expect(page.getByRole("status")).toHaveText("You have signed out.");

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignOutButton } from "@/components/login/sign-out-button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { LogoLink } from "@/components/ui/logo";
 import { loginUrl, requireUserPage } from "@/lib/auth/session";
 import { findUserById, previousSignInAt } from "@/lib/auth/users";
 import { getDb } from "@/lib/db";
@@ -28,7 +29,8 @@ export default async function AccountPage() {
   if (!user) redirect(loginUrl("/account"));
   const previous = await previousSignInAt(db, user.id);
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 py-6 sm:justify-center sm:py-16">
+    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col gap-4 px-4 py-6 sm:justify-center sm:gap-6 sm:py-16">
+      <LogoLink />
       <Card>
         <CardHeader title="Your account" description="You are signed in with your phone number." />
         <dl className="mb-6 divide-y divide-slate-200 text-sm dark:divide-slate-800">
@@ -57,7 +59,7 @@ export default async function AccountPage() {
           {user.role === "ADMIN" && (
             <Link
               href="/admin"
-              className="flex min-h-12 w-full items-center justify-center rounded-lg bg-brand-600 px-5 font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 dark:bg-brand-500 dark:hover:bg-brand-600"
+              className="flex min-h-12 w-full items-center justify-center rounded-lg bg-brand-600 px-5 font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 dark:bg-brand-500 dark:hover:bg-brand-600 dark:focus-visible:outline-blue-300"
             >
               Open the admin dashboard
             </Link>

@@ -12,7 +12,7 @@ import { DEFAULT_AFTER_LOGIN, safeCallbackUrl } from "@/lib/auth/callback-url";
 import { ApiError, sendCode, verifyCode, type SendResponse } from "./api";
 import { CodeField } from "./code-field";
 import { maskPhone } from "./mask-phone";
-import { codeErrorMessage, formatWait, phoneErrorMessage, signInErrorMessage, type FormMessage } from "./messages";
+import { codeErrorMessage, formatWait, phoneErrorMessage, SEND_WAIT_TEXT, signInErrorMessage, type FormMessage } from "./messages";
 import { PhoneField } from "./phone-field";
 import { useResendTimer } from "./use-resend-timer";
 import { useWebOtp } from "./use-web-otp";
@@ -40,6 +40,11 @@ function toSent(res: SendResponse): Sent {
   };
 }
 
+/** "28 s" under a minute, then "3 min": the wait shown on a button that counts down. */
+function shortWait(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
 function toApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError("internal_error", "Something went wrong.", 500);
 }
@@ -50,6 +55,8 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
   const [phone, setPhone] = useState<string | undefined>();
   const [phoneError, setPhoneError] = useState<FormMessage | null>(null);
   const [sent, setSent] = useState<Sent | null>(null);
+  // Sending to this number was refused until `until` (rate_limited): Send counts down meanwhile.
+  const [sendBlock, setSendBlock] = useState<{ phone: string; until: number } | null>(null);
   const [code, setCode] = useState("");
   const [codeError, setCodeError] = useState<FormMessage | null>(null);
   const [status, setStatus] = useState<string | null>(notice ?? null);
@@ -59,6 +66,7 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
   const busyRef = useRef(false);
   const codeInputRef = useRef<HTMLInputElement>(null);
   const resendIn = useResendTimer(sent?.resendAfter ?? null);
+  const sendWait = useResendTimer(sendBlock && sendBlock.phone === phone ? sendBlock.until : null);
 
   const focusPhone = () => requestAnimationFrame(() => document.getElementById("phone")?.focus());
 
@@ -87,6 +95,18 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
       focusPhone();
       return;
     }
+    // The same number again before its resend wait is over ("Change number" and back): the code already
+    // sent still works, so go back to it instead of asking for another one the API would refuse.
+    const isDead = !!codeError?.offerResend;
+    if (sent && phone === sent.phone && Date.now() < sent.resendAfter && (isDead || Date.now() < sent.expiresAt)) {
+      setPhoneError(null);
+      if (!isDead) setCodeError(null);
+      setCode("");
+      setSentNote(`We sent a ${codeLength}-digit code to`);
+      setStatus(isDead ? null : `Enter the code we sent to ${maskPhone(sent.phone)}: it still works.`);
+      setStep("code");
+      return;
+    }
     await run("send", async () => {
       setPhoneError(null);
       try {
@@ -98,7 +118,13 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
         setStatus(`We sent a ${codeLength}-digit code to ${maskPhone(res.phone)}.`);
         setStep("code");
       } catch (error) {
-        setPhoneError(phoneErrorMessage(toApiError(error)));
+        const apiError = toApiError(error);
+        if (apiError.code === "rate_limited") {
+          // Not an error in what was typed: say so calmly and count the wait down on the button.
+          setSendBlock({ phone, until: Date.now() + (apiError.details.retryAfter ?? 60) * 1000 });
+          return;
+        }
+        setPhoneError(phoneErrorMessage(apiError));
         focusPhone();
       }
     });
@@ -171,15 +197,18 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
     void submitCode(digits);
   });
 
+  // The code error is kept: coming back with the same number shows a dead code as dead.
   function changeNumber() {
     setStep("phone");
     setCode("");
-    setCodeError(null);
     setStatus(null);
     focusPhone();
   }
 
   const isVerifying = busy === "verify" || busy === "redirect";
+  /** Expired, locked or gone: the field is closed and "Send a new code" is the way on. */
+  const isCodeDead = !!codeError?.offerResend;
+  const phoneMessage = phoneError?.text ?? (sendWait > 0 ? SEND_WAIT_TEXT : undefined);
 
   return (
     <Card>
@@ -211,9 +240,11 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
               describedBy="phone-message"
               disabled={busy === "send"}
             />
-            <FieldMessage id="phone-message">{phoneError?.text}</FieldMessage>
-            <Button type="submit" isLoading={busy === "send"} loadingText="Sending code…" className="mt-2">
-              Send code
+            <FieldMessage id="phone-message" neutral={!phoneError}>
+              {phoneMessage}
+            </FieldMessage>
+            <Button type="submit" isLoading={busy === "send"} loadingText="Sending code…" disabled={sendWait > 0} className="mt-2">
+              {sendWait > 0 ? `Send code in ${shortWait(sendWait)}` : "Send code"}
             </Button>
           </form>
           <p role="status" aria-live="polite" className="mt-4 min-h-5 text-sm text-slate-600 dark:text-slate-300">
@@ -256,12 +287,12 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
                 if (codeError && value) setCodeError(null);
               }}
               onComplete={(value: string) => void submitCode(value)}
-              invalid={!!codeError && !codeError.offerResend}
+              invalid={!!codeError && !isCodeDead}
               describedBy="code-message code-status"
-              disabled={isVerifying}
+              disabled={isVerifying || isCodeDead}
             />
             <FieldMessage id="code-message">{codeError?.text}</FieldMessage>
-            {codeError?.offerResend ? (
+            {isCodeDead ? (
               <Button onClick={resend} isLoading={busy === "resend"} loadingText="Sending…" disabled={resendIn > 0 || isVerifying} className="mt-2">
                 {resendIn > 0 ? `Send a new code in ${resendIn} s` : "Send a new code"}
               </Button>
@@ -275,7 +306,7 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
           <p id="code-status" role="status" aria-live="polite" className="sr-only">
             {status}
           </p>
-          {!codeError?.offerResend && (
+          {!isCodeDead && (
             <div className="mt-4 flex flex-wrap items-center gap-x-1 text-sm text-slate-600 dark:text-slate-300">
               <span>Didn&apos;t get it?</span>
               <Button variant="ghost" size="sm" onClick={resend} isLoading={busy === "resend"} loadingText="Sending…" disabled={resendIn > 0 || isVerifying}>

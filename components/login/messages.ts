@@ -17,13 +17,23 @@ export type FormMessage = {
   offerResend?: boolean;
 };
 
+/** Said under the number when it cannot be a valid number: the form has a country picker, so no "country code". */
+export const INVALID_PHONE_TEXT = "That phone number isn't valid. Check the country and the number.";
+
+/** Said while sending is refused for a while; the Send button counts the wait down. */
+export const SEND_WAIT_TEXT = "Please wait a moment before asking for another code.";
+
 export function phoneErrorMessage(error: ApiError): FormMessage {
   switch (error.code) {
     case "invalid_phone":
-    case "validation_error":
-      return { text: error.details.fields?.phone ?? "That phone number isn't valid. Check the country and the number." };
+    case "validation_error": {
+      const text = error.details.fields?.phone ?? error.message;
+      // The API's generic "invalid" wording asks API clients for a country code; on this form that
+      // is the country picker. Its other phone messages (not a mobile, country not supported) fit as they are.
+      return { text: !text || /country code/i.test(text) || error.code === "validation_error" ? INVALID_PHONE_TEXT : text };
+    }
     case "rate_limited":
-      return { text: `Too many requests for this number. Try again in ${formatWait(error.details.retryAfter ?? 60)}.` };
+      return { text: SEND_WAIT_TEXT };
     case "sms_failed":
       return { text: "We couldn't send the SMS just now. Please try again in a moment." };
     default:

@@ -1,10 +1,19 @@
 "use client";
 
+import { getExampleNumber } from "libphonenumber-js";
+import examples from "libphonenumber-js/mobile/examples";
+import { useState } from "react";
 import PhoneInput, { type Country } from "react-phone-number-input";
 import flags from "react-phone-number-input/flags";
 import labels from "react-phone-number-input/locale/en";
 import "react-phone-number-input/style.css";
 import "./phone-field.css";
+
+/** "e.g. 0621 234 567": a mobile number of `country` as people write it there. */
+function examplePlaceholder(country: Country | undefined): string {
+  const example = country ? getExampleNumber(country, examples) : undefined;
+  return example ? `e.g. ${example.formatNational()}` : "Phone number";
+}
 
 /** Phone number with a country selector, formatted as typed; `onChange` receives E.164 (or undefined). */
 export function PhoneField({
@@ -24,6 +33,7 @@ export function PhoneField({
   describedBy: string;
   disabled?: boolean;
 }) {
+  const [country, setCountry] = useState<Country | undefined>(defaultCountry);
   return (
     <PhoneInput
       id={id}
@@ -31,6 +41,7 @@ export function PhoneField({
       value={value}
       onChange={onChange}
       defaultCountry={defaultCountry}
+      onCountryChange={setCountry}
       // Bundled SVG flags: the default loads images from a CDN, which the CSP (img-src 'self') blocks.
       flags={flags}
       labels={labels}
@@ -42,10 +53,10 @@ export function PhoneField({
       aria-invalid={invalid || undefined}
       aria-describedby={describedBy}
       countrySelectProps={{ "aria-label": "Country", disabled }}
-      className="min-h-12 w-full rounded-lg border border-slate-300 bg-white text-base text-slate-900 focus-within:border-brand-600 focus-within:outline-2 focus-within:outline-brand-600/40 has-[input[aria-invalid=true]]:border-red-600 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:focus-within:border-brand-500 dark:has-[input[aria-invalid=true]]:border-red-400"
+      className="min-h-12 w-full rounded-lg border border-slate-300 bg-white text-base text-slate-900 focus-within:border-brand-600 focus-within:outline-2 focus-within:outline-brand-600/40 dark:focus-within:outline-blue-400/70 has-[input[aria-invalid=true]]:border-red-600 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:focus-within:border-blue-400 dark:has-[input[aria-invalid=true]]:border-red-400"
       numberInputProps={{
         className: "min-h-12 rounded-r-lg bg-transparent px-3 text-base outline-none placeholder:text-slate-500 dark:placeholder:text-slate-400",
-        placeholder: "Phone number",
+        placeholder: examplePlaceholder(country),
       }}
     />
   );

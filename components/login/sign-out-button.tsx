@@ -5,12 +5,14 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
-export function SignOutButton({ redirectTo = "/login?signedOut=1", label = "Sign out" }: { redirectTo?: string; label?: string }) {
+/** Signs out and leaves for `redirectTo`. `compact`: a small text button (page headers). */
+export function SignOutButton({ redirectTo = "/login?signedOut=1", label = "Sign out", compact = false }: { redirectTo?: string; label?: string; compact?: boolean }) {
   const router = useRouter();
   const [isSigningOut, setSigningOut] = useState(false);
   return (
     <Button
-      variant="secondary"
+      variant={compact ? "ghost" : "secondary"}
+      size={compact ? "sm" : "md"}
       isLoading={isSigningOut}
       loadingText="Signing out…"
       onClick={async () => {

@@ -1,6 +1,7 @@
 import { isSupportedCountry, type CountryCode } from "libphonenumber-js";
 import type { Metadata } from "next";
 import { LoginForm } from "@/components/login/login-form";
+import { LogoLink } from "@/components/ui/logo";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -21,7 +22,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const user = await getSessionUser();
   const country = isSupportedCountry(config.PHONE_DEFAULT_COUNTRY) ? (config.PHONE_DEFAULT_COUNTRY as CountryCode) : "TZ";
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 py-6 sm:justify-center sm:py-16">
+    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col gap-4 px-4 py-6 sm:justify-center sm:gap-6 sm:py-16">
+      <LogoLink />
       <LoginForm
         defaultCountry={country}
         codeLength={config.OTP_LENGTH}

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { request as playwrightRequest } from "@playwright/test";
-import { ADMIN_STORAGE_STATE, expect, loginAs, test, uniquePhone } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { ADMIN_PHONE, ADMIN_STORAGE_STATE, expect, loginAs, test, uniquePhone } from "./fixtures";
 
 const ADMIN_API = [
   ["GET", "/api/admin/verifications"],
@@ -18,6 +19,44 @@ async function sendCode(baseURL: string, phone: string) {
   const res = await api.post("/api/otp/send", { data: { phone, purpose: "Login" } });
   expect(res.ok(), await res.text()).toBe(true);
   await api.dispose();
+}
+
+/** The id of the newest verification of `phone`, read through the admin API with the page's session. */
+async function verificationIdOf(page: Page, phone: string): Promise<string> {
+  const res = await page.request.get(`/api/admin/verifications?phone=${encodeURIComponent(phone)}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  const { items } = (await res.json()) as { items: { id: string }[] };
+  expect(items.length).toBeGreaterThan(0);
+  return items[0].id;
+}
+
+/** The page is no wider than the viewport: nothing makes the phone scroll sideways. */
+async function expectNoHorizontalOverflow(page: Page) {
+  const size = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  expect(size.scrollWidth, `page width at a ${size.viewport} px viewport`).toBeLessThanOrEqual(size.viewport);
+}
+
+/** A stats answer with a partial first day, for chart tests that must not depend on the data in the database. */
+function stubbedStats() {
+  const series = ["2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"].map((day, i) => ({
+    t: `${day}T00:00:00Z`,
+    sent: i === 0 ? 3 : 600 + i,
+    verified: i === 0 ? 2 : 450 + i,
+    failed: i === 0 ? 0 : 50,
+  }));
+  return {
+    from: "2026-11-22T21:30:00Z",
+    to: "2026-11-29T21:30:00Z",
+    bucket: "day",
+    sent: 4000,
+    verified: 3000,
+    conversionPct: 75,
+    smsFailed: 350,
+    smsFailurePct: 8.8,
+    locked: 10,
+    rateLimited: 4,
+    series,
+  };
 }
 
 test.describe("admin dashboard", () => {
@@ -43,7 +82,8 @@ test.describe("admin dashboard", () => {
     await expect(page).toHaveURL(/status=pending/);
     await expect(page.getByRole("row").filter({ hasText: phone })).toHaveCount(1);
     await page.getByLabel("Status", { exact: true }).selectOption("verified");
-    await expect(page.getByRole("cell", { name: "No verifications match these filters." })).toBeVisible();
+    await expect(page.getByText("No verifications match these filters.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Clear filters" }).last()).toBeVisible();
     await page.getByLabel("Status", { exact: true }).selectOption("pending");
     await expect(page.getByRole("row").filter({ hasText: phone })).toHaveCount(1);
     await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", /status=pending/);
@@ -64,6 +104,9 @@ test.describe("admin dashboard", () => {
 
   test("the overview has cards, a chart and no serious accessibility violations @mobile", async ({ page }, testInfo) => {
     await page.goto("/admin");
+    // The header says who is signed in and offers to sign out.
+    await expect(page.getByRole("banner")).toContainText(ADMIN_PHONE);
+    await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
     await expect(page.getByText("Codes sent", { exact: true })).toBeVisible();
     await expect(page.getByText("Live · updates every 15 s · times in UTC")).toBeVisible();
     await expect(page.locator(".recharts-surface").first()).toBeVisible();
@@ -73,6 +116,122 @@ test.describe("admin dashboard", () => {
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  });
+
+  test("the detail page of a code fits a phone screen, with the way back at the top @mobile", async ({ page, baseURL, isMobile }, testInfo) => {
+    const phone = uniquePhone();
+    await sendCode(baseURL!, phone);
+    const id = await verificationIdOf(page, phone);
+    await page.goto(`/admin/verifications/${encodeURIComponent(id)}`);
+    await expect(page.getByRole("heading", { level: 1, name: "Verification" })).toBeVisible();
+    await expect(page.getByText(/SMS via console \(attempt 1\): sent/)).toBeVisible();
+    await expectNoHorizontalOverflow(page);
+    // "← All verifications" comes before the title, not after the last panel.
+    const back = page.getByRole("link", { name: "All verifications" });
+    await expect(back).toBeVisible();
+    const [backBox, titleBox] = [await back.boundingBox(), await page.getByRole("heading", { level: 1 }).boundingBox()];
+    expect(backBox!.y).toBeLessThan(titleBox!.y);
+    await testInfo.attach("detail", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    if (isMobile) {
+      await page.setViewportSize({ width: 320, height: 720 });
+      await expectNoHorizontalOverflow(page);
+      await testInfo.attach("detail at 320 px", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    }
+  });
+
+  test("an unknown verification id shows a not-found state inside the dashboard, with a way back to the list", async ({ page }, testInfo) => {
+    const res = await page.goto("/admin/verifications/no-such-code");
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "Verification not found" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Admin" })).toBeVisible();
+    await testInfo.attach("detail 404", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    await page.getByRole("main").getByRole("link", { name: "All verifications" }).click();
+    await expect(page).toHaveURL(/\/admin\/verifications$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Verifications" })).toBeVisible();
+  });
+
+  test("the overview shows skeletons while loading and an error panel with Retry when the stats fail", async ({ page }, testInfo) => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let fail = true;
+    await page.route(/\/api\/admin\/stats\?/, async (route) => {
+      await held;
+      if (fail) await route.fulfill({ status: 503, json: { error: { code: "database_unavailable", message: "The database is not answering." } } });
+      else await route.fulfill({ json: stubbedStats() });
+    });
+    await page.goto("/admin");
+    const loading = page.getByRole("status", { name: "Loading the figures" });
+    await expect(loading).toBeVisible();
+    await expect(page.getByText("—", { exact: true })).toHaveCount(0); // no dashes that look like data
+    await testInfo.attach("loading", { body: await page.screenshot(), contentType: "image/png" });
+    release();
+    const panel = page.getByRole("alert").filter({ hasText: "Couldn't load the figures" });
+    await expect(panel).toContainText("The database is not answering.");
+    await testInfo.attach("error", { body: await page.screenshot(), contentType: "image/png" });
+    fail = false;
+    await panel.getByRole("button", { name: "Retry" }).click();
+    await expect(page.getByText("4,000", { exact: true })).toBeVisible();
+    await expect(panel).toHaveCount(0);
+  });
+
+  test("the chart draws straight lines and leaves out the partial first bucket", async ({ page }, testInfo) => {
+    await page.route(/\/api\/admin\/stats\?/, (route) => route.fulfill({ json: stubbedStats() }));
+    await page.goto("/admin?period=7d");
+    const line = page.locator(".recharts-line-curve").first();
+    await expect(line).toBeVisible();
+    expect(await line.getAttribute("d"), "a linear path has no Bézier segments").not.toMatch(/C/);
+    const ticks = page.locator(".recharts-cartesian-axis-tick-value").filter({ hasText: /^\d\d-\d\d$/ }); // the days, not the counts
+    await expect(ticks.first()).toHaveText("11-23"); // 11-22 started before the period: not a full day
+    await expect(ticks.filter({ hasText: "11-22" })).toHaveCount(0);
+    await testInfo.attach("chart", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  });
+
+  test("an invalid phone filter marks the field, offers to clear the filters and cannot be exported", async ({ page }, testInfo) => {
+    await page.goto("/admin/verifications?phone=abc");
+    const field = page.getByLabel("Phone", { exact: true });
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator("#filter-phone-error")).toHaveText("Use digits, optionally starting with +");
+    await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("aria-disabled", "true");
+    await expect(page.getByRole("link", { name: "Export CSV" })).not.toHaveAttribute("href", /./);
+    await testInfo.attach("invalid filter", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    await page.getByRole("button", { name: "Clear filters" }).last().click();
+    await expect(page).toHaveURL(/\/admin\/verifications$/);
+    await expect(field).not.toHaveAttribute("aria-invalid", "true");
+    await expect(field).toHaveValue("");
+    await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", "/api/admin/verifications.csv");
+  });
+
+  test("role changes on the users page are found by phone and confirmed before they are made @mobile", async ({ page, browser, baseURL, isMobile }, testInfo) => {
+    const phone = uniquePhone();
+    const other = await browser.newContext({ baseURL });
+    await loginAs(await other.newPage(), phone); // signing in creates the user
+    await other.close();
+    await page.goto("/admin/users");
+    await page.getByRole("searchbox", { name: "Search by phone" }).fill(phone.slice(-7));
+    const entry = page.locator(`[data-user-phone="${phone}"]:visible`);
+    await expect(entry).toHaveCount(1);
+    await expect(page.locator("[data-user-phone]:visible")).toHaveCount(1);
+    if (isMobile) await expect(page.getByRole("table")).toBeHidden(); // cards on a phone
+    await expectNoHorizontalOverflow(page);
+
+    await entry.getByRole("button", { name: `Make admin: ${phone}` }).click();
+    const confirm = entry.getByRole("button", { name: "Yes, make admin" });
+    await expect(confirm).toBeFocused();
+    await expect(entry).toContainText("User"); // nothing changed yet
+    await testInfo.attach("confirm", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    await entry.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(entry.getByRole("button", { name: `Make admin: ${phone}` })).toBeFocused();
+    const users = await page.request.get(`/api/admin/users?phone=${encodeURIComponent(phone)}`);
+    expect((await users.json()).items[0].role).toBe("USER");
+
+    await entry.getByRole("button", { name: `Make admin: ${phone}` }).click();
+    await confirm.click();
+    await expect(page.locator("#role-message")).toHaveText(`${phone} is now an admin.`);
+    await expect(entry).toContainText("Admin");
+    await entry.getByRole("button", { name: `Remove admin: ${phone}` }).click();
+    await entry.getByRole("button", { name: "Yes, remove admin" }).click();
+    await expect(page.locator("#role-message")).toHaveText(`${phone} is now a regular user.`);
   });
 
   test("the verifications and users pages have no serious accessibility violations", async ({ page }) => {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
+import { AdminHeader } from "@/components/admin/admin-shell";
 import { getAdminPageAccess } from "@/lib/auth/session";
 
 // Reads the session and runtime configuration: rendered per request, never prerendered at build.
@@ -11,5 +12,10 @@ export const metadata: Metadata = { title: "Admin", robots: { index: false } };
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const access = await getAdminPageAccess("/admin");
   if (!access.allowed) forbidden(); // renders app/forbidden.tsx with status 403
-  return children;
+  return (
+    <div className="min-h-dvh">
+      <AdminHeader phone={access.user.phone} />
+      {children}
+    </div>
+  );
 }

@@ -5,23 +5,33 @@ import { useNow } from "./use-now";
 
 const BASE = "inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
 
+const TONE = {
+  blue: "bg-sky-50 text-sky-800 ring-sky-600/20 dark:bg-sky-400/10 dark:text-sky-300 dark:ring-sky-400/30",
+  green: "bg-emerald-50 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-400/10 dark:text-emerald-300 dark:ring-emerald-400/30",
+  grey: "bg-slate-100 text-slate-700 ring-slate-500/20 dark:bg-slate-400/10 dark:text-slate-300 dark:ring-slate-400/30",
+  red: "bg-rose-50 text-rose-800 ring-rose-600/20 dark:bg-rose-400/10 dark:text-rose-300 dark:ring-rose-400/30",
+  violet: "bg-violet-50 text-violet-800 ring-violet-600/20 dark:bg-violet-400/10 dark:text-violet-300 dark:ring-violet-400/30",
+  amber: "bg-amber-50 text-amber-900 ring-amber-600/30 dark:bg-amber-400/10 dark:text-amber-300 dark:ring-amber-400/30",
+};
+
+// "failed" is the same red whether it is the code's status or its SMS's: one word, one colour.
 const STATUS_STYLE: Record<string, string> = {
-  pending: "bg-sky-50 text-sky-800 ring-sky-600/20 dark:bg-sky-400/10 dark:text-sky-300 dark:ring-sky-400/30",
-  verified: "bg-emerald-50 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-400/10 dark:text-emerald-300 dark:ring-emerald-400/30",
-  expired: "bg-slate-100 text-slate-700 ring-slate-500/20 dark:bg-slate-400/10 dark:text-slate-300 dark:ring-slate-400/30",
-  locked: "bg-rose-50 text-rose-800 ring-rose-600/20 dark:bg-rose-400/10 dark:text-rose-300 dark:ring-rose-400/30",
-  superseded: "bg-violet-50 text-violet-800 ring-violet-600/20 dark:bg-violet-400/10 dark:text-violet-300 dark:ring-violet-400/30",
-  failed: "bg-amber-50 text-amber-900 ring-amber-600/30 dark:bg-amber-400/10 dark:text-amber-300 dark:ring-amber-400/30",
+  pending: TONE.blue,
+  verified: TONE.green,
+  expired: TONE.grey,
+  locked: TONE.red,
+  superseded: TONE.violet,
+  failed: TONE.red,
 };
 
 const SMS_STYLE: Record<string, string> = {
-  delivered: STATUS_STYLE.verified,
-  sent: STATUS_STYLE.pending,
-  failed: STATUS_STYLE.locked,
-  undelivered: STATUS_STYLE.failed,
+  delivered: TONE.green,
+  sent: TONE.blue,
+  failed: TONE.red,
+  undelivered: TONE.amber,
 };
 
-const ROLE_STYLE: Record<string, string> = { ADMIN: STATUS_STYLE.superseded, USER: STATUS_STYLE.expired };
+const ROLE_STYLE: Record<string, string> = { ADMIN: TONE.violet, USER: TONE.grey };
 
 export function Badge({ tone, children, title }: { tone: string; children: React.ReactNode; title?: string }) {
   return (

@@ -2,12 +2,15 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import useSWR from "swr";
 import { Panel } from "./admin-shell";
+import { ErrorPanel, Skeleton } from "./states";
 import { adminFetcher, type FetchError } from "./fetcher";
 import { number, percent } from "./format";
 import type { StatsJson } from "./types";
+
+type Point = StatsJson["series"][number];
 
 export const PERIODS = {
   "24h": { label: "24 hours", ms: 86_400_000, bucket: "hour" },
@@ -39,7 +42,7 @@ function PeriodPicker({ period }: { period: Period }) {
           onClick={() => router.replace(`${pathname}?period=${p}`, { scroll: false })}
           className={`rounded-md px-3 py-1.5 text-sm font-medium transition-colors ${
             p === period ? "bg-brand-600 text-white shadow-sm" : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
-          }`}
+          } focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 dark:focus-visible:outline-blue-300`}
         >
           {PERIODS[p].label}
         </button>
@@ -48,11 +51,16 @@ function PeriodPicker({ period }: { period: Period }) {
   );
 }
 
-function StatCard({ label, value, hint, tone = "text-slate-900 dark:text-slate-50" }: { label: string; value: string; hint?: string; tone?: string }) {
+/** One figure; `value` null while loading (a skeleton, not a dash that could pass for data). */
+function StatCard({ label, value, hint, tone = "text-slate-900 dark:text-slate-50" }: { label: string; value: string | null; hint?: string; tone?: string }) {
   return (
     <Panel className="p-4 sm:p-5">
       <p className="text-sm font-medium text-slate-600 dark:text-slate-400">{label}</p>
-      <p className={`mt-2 text-2xl font-semibold tracking-tight tabular-nums sm:text-3xl ${tone}`}>{value}</p>
+      {value === null ? (
+        <Skeleton className="mt-2 h-8 w-20 sm:h-9" />
+      ) : (
+        <p className={`mt-2 text-2xl font-semibold tracking-tight tabular-nums sm:text-3xl ${tone}`}>{value}</p>
+      )}
       {hint && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{hint}</p>}
     </Panel>
   );
@@ -62,66 +70,137 @@ function tick(t: string, bucket: string) {
   return bucket === "hour" ? `${t.slice(11, 16)}` : `${t.slice(5, 10)}`;
 }
 
+/**
+ * The buckets to plot: the first one starts before the period (its counts cover only part of it), so it
+ * is left out rather than drawn as a dip that never happened. The last one is still filling up: the
+ * tooltip and the caption say so.
+ */
+export function fullBuckets(series: Point[], from: string): Point[] {
+  const start = Date.parse(from);
+  return series.filter((p) => Date.parse(p.t) >= start);
+}
+
+const KEYS = ["sent", "verified", "failed"] as const;
+type Key = (typeof KEYS)[number];
+type ChartPoint = { t: string; counts: Point } & Partial<Record<Key | `${Key}Now`, number>>;
+
+/**
+ * Whole buckets feed the solid lines; the bucket still in progress is joined to the last whole one by a
+ * dashed segment (`<key>Now`), so its low count does not read as a drop.
+ */
+function chartPoints(series: Point[]): ChartPoint[] {
+  return series.map((p, i) => {
+    const point: ChartPoint = { t: p.t, counts: p };
+    const isLast = i === series.length - 1;
+    for (const k of KEYS) {
+      if (!isLast) point[k] = p[k];
+      if (i >= series.length - 2) point[`${k}Now`] = p[k];
+    }
+    return point;
+  });
+}
+
+const NAMES: Record<Key, string> = { sent: "Sent", verified: "Verified", failed: "SMS failed" };
+
+function ChartTooltip({ active, payload, lastT, bucket }: { active?: boolean; payload?: { payload: ChartPoint }[]; lastT?: string; bucket: string }) {
+  const point = payload?.[0]?.payload;
+  if (!active || !point) return null;
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-[13px] text-slate-900 shadow-sm">
+      <p className="font-semibold">
+        {point.t.slice(0, 16).replace("T", " ")} UTC{point.t === lastT ? ` (${bucket} in progress)` : ""}
+      </p>
+      {KEYS.map((k) => (
+        <p key={k} style={{ color: COLORS[k] }}>
+          {NAMES[k]}: {number(point.counts[k])}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 /** Cards and the sent / verified / failed chart for the chosen period; refreshes every 15 s. */
 export function Overview() {
   const params = useSearchParams();
   const period: Period = (params.get("period") as Period) in PERIODS ? (params.get("period") as Period) : "24h";
-  const { data, error, isLoading } = useSWR<StatsJson, FetchError>(["admin-stats", period], loadStats, { refreshInterval: 15_000, keepPreviousData: true });
+  const { data, error, isLoading, isValidating, mutate } = useSWR<StatsJson, FetchError>(["admin-stats", period], loadStats, { refreshInterval: 15_000, keepPreviousData: true });
+  const series = data ? fullBuckets(data.series, data.from) : [];
+  const bucket = data?.bucket ?? PERIODS[period].bucket;
+  const lastT = series.at(-1)?.t;
+  const retry = () => void mutate();
+  const show = (format: (d: StatsJson) => string) => (data ? format(data) : null);
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <PeriodPicker period={period} />
         <p className="text-xs text-slate-500 dark:text-slate-400" aria-live="polite">
-          {error ? <span className="text-rose-700 dark:text-rose-300">{error.message}</span> : isLoading && !data ? "Loading…" : "Live · updates every 15 s · times in UTC"}
+          {error && data ? (
+            <span className="text-rose-700 dark:text-rose-300">
+              Couldn&apos;t refresh: {error.message}{" "}
+              <button type="button" onClick={retry} className="font-medium underline underline-offset-2">
+                Retry
+              </button>
+            </span>
+          ) : error ? (
+            ""
+          ) : isLoading && !data ? (
+            "Loading…"
+          ) : (
+            "Live · updates every 15 s · times in UTC"
+          )}
         </p>
       </div>
 
-      <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-3 xl:grid-cols-6">
-        <StatCard label="Codes sent" value={data ? number(data.sent) : "—"} hint={`last ${PERIODS[period].label}`} />
-        <StatCard label="Verified" value={data ? number(data.verified) : "—"} tone="text-emerald-700 dark:text-emerald-400" />
-        <StatCard label="Conversion" value={data ? percent(data.conversionPct) : "—"} hint="verified ÷ sent" />
-        <StatCard label="SMS failure" value={data ? percent(data.smsFailurePct) : "—"} hint={data ? `${number(data.smsFailed)} failed or undelivered` : undefined} tone="text-rose-700 dark:text-rose-400" />
-        <StatCard label="Locked" value={data ? number(data.locked) : "—"} hint="too many wrong codes" />
-        <StatCard label="Rate-limited" value={data ? number(data.rateLimited) : "—"} hint="requests refused" />
-      </div>
+      {error && !data ? (
+        <ErrorPanel title="Couldn't load the figures" message={error.message} onRetry={retry} retrying={isValidating} />
+      ) : (
+        <>
+          <div
+            className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-3 xl:grid-cols-6"
+            {...(!data ? { role: "status", "aria-label": "Loading the figures" } : {})}
+          >
+            <StatCard label="Codes sent" value={show((d) => number(d.sent))} hint={`last ${PERIODS[period].label}`} />
+            <StatCard label="Verified" value={show((d) => number(d.verified))} tone="text-emerald-700 dark:text-emerald-400" />
+            <StatCard label="Conversion" value={show((d) => percent(d.conversionPct))} hint="verified ÷ sent" />
+            <StatCard label="SMS failure" value={show((d) => percent(d.smsFailurePct))} hint={data ? `${number(data.smsFailed)} failed or undelivered` : undefined} tone="text-rose-700 dark:text-rose-400" />
+            <StatCard label="Locked" value={show((d) => number(d.locked))} hint="too many wrong codes" />
+            <StatCard label="Rate-limited" value={show((d) => number(d.rateLimited))} hint="requests refused" />
+          </div>
 
-      <Panel className="p-4 sm:p-6">
-        <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
-          <h2 className="text-base font-semibold">Codes per {data?.bucket ?? PERIODS[period].bucket}</h2>
-          <Link href="/admin/verifications" className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-100">
-            View verifications →
-          </Link>
-        </div>
-        <div className="h-72 w-full" role="img" aria-label={`Chart of codes sent, verified and failed per ${data?.bucket ?? "bucket"}`}>
-          {data && (
-            <ResponsiveContainer width="100%" height="100%">
-              <AreaChart data={data.series} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-                <defs>
-                  {Object.entries(COLORS).map(([key, color]) => (
-                    <linearGradient key={key} id={`fill-${key}`} x1="0" y1="0" x2="0" y2="1">
-                      <stop offset="0%" stopColor={color} stopOpacity={0.25} />
-                      <stop offset="100%" stopColor={color} stopOpacity={0} />
-                    </linearGradient>
-                  ))}
-                </defs>
-                <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
-                <XAxis dataKey="t" tickFormatter={(t: string) => tick(t, data.bucket)} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} minTickGap={24} />
-                <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} width={56} />
-                <Tooltip
-                  labelFormatter={(t) => `${String(t).slice(0, 16).replace("T", " ")} UTC`}
-                  contentStyle={{ borderRadius: 8, fontSize: 13, backgroundColor: "#fff", color: "#0f172a", borderColor: "#e2e8f0" }}
-                  labelStyle={{ color: "#0f172a", fontWeight: 600 }}
-                />
-                <Legend wrapperStyle={{ fontSize: 13 }} />
-                <Area type="monotone" dataKey="sent" name="Sent" stroke={COLORS.sent} fill="url(#fill-sent)" strokeWidth={2} isAnimationActive={false} />
-                <Area type="monotone" dataKey="verified" name="Verified" stroke={COLORS.verified} fill="url(#fill-verified)" strokeWidth={2} isAnimationActive={false} />
-                <Area type="monotone" dataKey="failed" name="SMS failed" stroke={COLORS.failed} fill="url(#fill-failed)" strokeWidth={2} isAnimationActive={false} />
-              </AreaChart>
-            </ResponsiveContainer>
-          )}
-        </div>
-      </Panel>
+          <Panel className="p-4 sm:p-6">
+            <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
+              <h2 className="text-base font-semibold">Codes per {bucket}</h2>
+              <Link href="/admin/verifications" className="text-sm font-medium text-brand-700 hover:underline dark:text-blue-300">
+                View verifications →
+              </Link>
+            </div>
+            <div className="h-72 w-full" role="img" aria-label={`Chart of codes sent, verified and failed per ${bucket}`}>
+              {data ? (
+                <ResponsiveContainer width="100%" height="100%">
+                  <LineChart data={chartPoints(series)} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+                    <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
+                    <XAxis dataKey="t" tickFormatter={(t: string) => tick(t, data.bucket)} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} minTickGap={24} />
+                    <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} width={56} />
+                    <Tooltip content={<ChartTooltip lastT={lastT} bucket={data.bucket} />} />
+                    <Legend wrapperStyle={{ fontSize: 13 }} />
+                    {/* Straight segments: counts per bucket, nothing in between to interpolate. */}
+                    {KEYS.map((k) => (
+                      <Line key={k} type="linear" dataKey={k} name={NAMES[k]} stroke={COLORS[k]} strokeWidth={2} dot={series.length <= 31 ? { r: 2 } : false} isAnimationActive={false} />
+                    ))}
+                    {KEYS.map((k) => (
+                      <Line key={`${k}Now`} type="linear" dataKey={`${k}Now`} stroke={COLORS[k]} strokeWidth={2} strokeDasharray="4 4" dot={false} legendType="none" isAnimationActive={false} />
+                    ))}
+                  </LineChart>
+                </ResponsiveContainer>
+              ) : (
+                <Skeleton className="size-full" />
+              )}
+            </div>
+            {data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Whole {data.bucket}s in UTC; dashed: the {data.bucket} still in progress.</p>}
+          </Panel>
+        </>
+      )}
     </div>
   );
 }

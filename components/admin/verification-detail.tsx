@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { Panel } from "./admin-shell";
 import { RoleBadge, SmsStatusBadge, StatusBadge } from "./badges";
@@ -13,11 +12,18 @@ const DOT: Record<TimelineEventJson["tone"], string> = {
   danger: "bg-rose-500 ring-rose-100 dark:ring-rose-950",
 };
 
+type SmsJson = VerificationDetailJson["smsMessages"][number];
+
+/** The provider's answer in one line: HTTP status, error code and message, provider message id. */
+function smsAnswer(m: SmsJson): string {
+  return [m.httpStatus && `HTTP ${m.httpStatus}`, m.errorCode, m.errorMessage, m.providerMessageId && `id ${m.providerMessageId}`].filter(Boolean).join(" · ") || "—";
+}
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div>
+    <div className="min-w-0">
       <dt className="text-xs font-medium text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="mt-0.5 text-sm">{children}</dd>
+      <dd className="mt-0.5 text-sm break-words">{children}</dd>
     </div>
   );
 }
@@ -26,11 +32,12 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 export function VerificationDetailView({ detail }: { detail: VerificationDetailJson }) {
   const v = detail.verification;
   return (
-    <div className="grid gap-6 lg:grid-cols-3">
-      <div className="space-y-6 lg:col-span-2">
+    // One column on phones; min-w-0 lets a wide child scroll inside its card instead of widening the grid.
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+      <div className="min-w-0 space-y-6 lg:col-span-2">
         <Panel className="p-5">
           <div className="flex flex-wrap items-center gap-3">
-            <span className="font-mono text-lg font-semibold">{v.phone}</span>
+            <span className="font-mono text-lg font-semibold break-all">{v.phone}</span>
             <CopyButton value={v.phone} label={`Copy ${v.phone}`} />
             <StatusBadge status={v.displayStatus} expiresAt={v.status === "pending" ? v.expiresAt : undefined} />
           </div>
@@ -69,7 +76,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
               <li key={i} className="relative">
                 <span className={`absolute top-1.5 -left-[29px] size-2.5 rounded-full ring-4 ${DOT[e.tone]}`} aria-hidden="true" />
                 <p className="text-sm font-medium">{e.title}</p>
-                <p className="text-xs text-slate-500 dark:text-slate-400">
+                <p className="text-xs break-words text-slate-500 dark:text-slate-400">
                   <time dateTime={e.at}>{formatUtc(e.at)} UTC</time>
                   {e.detail && <> · {e.detail}</>}
                 </p>
@@ -78,49 +85,62 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
           </ol>
         </Panel>
 
-        <Panel className="overflow-hidden">
+        <Panel className="min-w-0 overflow-hidden">
           <h2 className="px-5 pt-5 pb-3 text-base font-semibold">SMS attempts</h2>
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Time (UTC)</th>
-                  <th scope="col" className="px-4 py-2">Provider</th>
-                  <th scope="col" className="px-4 py-2">Status</th>
-                  <th scope="col" className="px-4 py-2">Answer</th>
-                  <th scope="col" className="px-4 py-2 text-right">Latency</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          {detail.smsMessages.length === 0 ? (
+            <p className="px-5 pb-5 text-sm text-slate-500 dark:text-slate-400">No SMS attempt recorded.</p>
+          ) : (
+            <>
+              {/* Phones: one card per attempt (a five-column table cannot fit). */}
+              <ul className="divide-y divide-slate-100 border-t border-slate-100 sm:hidden dark:divide-slate-800 dark:border-slate-800">
                 {detail.smsMessages.map((m) => (
-                  <tr key={m.id}>
-                    <td className="whitespace-nowrap px-4 py-2 tabular-nums">{formatUtc(m.createdAt)}</td>
-                    <td className="whitespace-nowrap px-4 py-2">
-                      {m.provider} <span className="text-xs text-slate-500">#{m.attempt}</span>
-                    </td>
-                    <td className="px-4 py-2">
+                  <li key={m.id} className="space-y-1 px-5 py-3 text-sm">
+                    <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                      <span className="font-medium">{m.provider}</span>
+                      <span className="text-xs text-slate-500 dark:text-slate-400">#{m.attempt}</span>
                       <SmsStatusBadge status={m.status} />
-                    </td>
-                    <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
-                      {[m.httpStatus && `HTTP ${m.httpStatus}`, m.errorCode, m.errorMessage, m.providerMessageId && `id ${m.providerMessageId}`].filter(Boolean).join(" · ") || "—"}
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{m.latencyMs != null ? `${m.latencyMs} ms` : "—"}</td>
-                  </tr>
+                      <span className="ml-auto text-xs tabular-nums text-slate-600 dark:text-slate-300">{m.latencyMs != null ? `${m.latencyMs} ms` : ""}</span>
+                    </div>
+                    <p className="text-xs tabular-nums text-slate-500 dark:text-slate-400">{formatUtc(m.createdAt)} UTC</p>
+                    <p className="break-words text-slate-600 dark:text-slate-300">{smsAnswer(m)}</p>
+                  </li>
                 ))}
-                {detail.smsMessages.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="px-4 py-6 text-center text-slate-500 dark:text-slate-400">
-                      No SMS attempt recorded.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
+              </ul>
+              {/* Wider screens: a table, scrolling inside its card if it must, never widening the page. */}
+              <div className="hidden overflow-x-auto sm:block">
+                <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
+                  <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
+                    <tr>
+                      <th scope="col" className="px-4 py-2">Time (UTC)</th>
+                      <th scope="col" className="px-4 py-2">Provider</th>
+                      <th scope="col" className="px-4 py-2">Status</th>
+                      <th scope="col" className="px-4 py-2">Answer</th>
+                      <th scope="col" className="px-4 py-2 text-right">Latency</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                    {detail.smsMessages.map((m) => (
+                      <tr key={m.id}>
+                        <td className="whitespace-nowrap px-4 py-2 tabular-nums">{formatUtc(m.createdAt)}</td>
+                        <td className="whitespace-nowrap px-4 py-2">
+                          {m.provider} <span className="text-xs text-slate-500 dark:text-slate-400">#{m.attempt}</span>
+                        </td>
+                        <td className="px-4 py-2">
+                          <SmsStatusBadge status={m.status} />
+                        </td>
+                        <td className="min-w-48 px-4 py-2 break-words text-slate-600 dark:text-slate-300">{smsAnswer(m)}</td>
+                        <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{m.latencyMs != null ? `${m.latencyMs} ms` : "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
         </Panel>
       </div>
 
-      <div className="space-y-6">
+      <div className="min-w-0 space-y-6">
         <Panel className="p-5">
           <h2 className="mb-3 text-base font-semibold">Linked user</h2>
           {detail.user ? (
@@ -143,7 +163,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
           {detail.verifyAttempts.length ? (
             <ul className="space-y-2 text-sm">
               {detail.verifyAttempts.map((a) => (
-                <li key={a.id} className="flex items-center justify-between gap-2">
+                <li key={a.id} className="flex flex-wrap items-center justify-between gap-x-2">
                   <span>{a.result.replace(/_/g, " ")}</span>
                   <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400">
                     {formatUtc(a.createdAt)} · {a.ip ?? "—"}
@@ -155,9 +175,6 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
             <p className="text-sm text-slate-500 dark:text-slate-400">No one tried a code.</p>
           )}
         </Panel>
-        <Link href="/admin/verifications" className="inline-block text-sm font-medium text-brand-700 hover:underline dark:text-brand-100">
-          ← All verifications
-        </Link>
       </div>
     </div>
   );

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import useSWRInfinite from "swr/infinite";
 import { SMS_STATUSES, VERIFICATION_STATUSES } from "@/lib/admin/schemas";
 import { Panel } from "./admin-shell";
+import { EmptyState, ErrorPanel, secondaryButtonBase, secondaryButtonClass, ListSkeleton } from "./states";
 import { SmsStatusBadge, StatusBadge } from "./badges";
 import { CopyButton } from "./copy-button";
 import { adminFetcher, type FetchError } from "./fetcher";
@@ -20,8 +21,9 @@ const PAGE_SIZE = 50;
 const REFRESH_MS = 5000;
 
 const selectClass =
-  "block h-10 w-full rounded-lg border border-slate-300 bg-white px-2.5 text-sm text-slate-900 focus:border-brand-600 focus:outline-2 focus:outline-brand-600/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100";
+  "block h-10 w-full rounded-lg border border-slate-300 bg-white px-2.5 text-sm text-slate-900 focus:border-brand-600 focus:outline-2 focus:outline-brand-600/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:focus:border-blue-400 dark:focus:outline-blue-400/70";
 const labelClass = "mb-1 block text-xs font-medium text-slate-600 dark:text-slate-400";
+const invalidClass = "border-rose-600 dark:border-rose-400";
 
 function filterQuery(params: URLSearchParams): URLSearchParams {
   const out = new URLSearchParams();
@@ -32,7 +34,8 @@ function filterQuery(params: URLSearchParams): URLSearchParams {
   return out;
 }
 
-function Filters({ purposes }: { purposes: string[] }) {
+/** The filters in the URL; `fieldErrors`: the API's complaints about them, shown at their fields. */
+function Filters({ purposes, fieldErrors, onClear }: { purposes: string[]; fieldErrors?: Record<string, string>; onClear: () => void }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -53,12 +56,28 @@ function Filters({ purposes }: { purposes: string[] }) {
     update({ phone: phone.trim() });
   }
 
+  const fieldError = (key: string) => fieldErrors?.[key];
+  const errorText = (key: string) =>
+    fieldError(key) && (
+      <p id={`filter-${key}-error`} className="mt-1 text-xs text-rose-700 dark:text-rose-300">
+        {fieldError(key)}
+      </p>
+    );
+  const invalidProps = (key: string) =>
+    fieldError(key) ? { "aria-invalid": true as const, "aria-describedby": `filter-${key}-error` } : {};
+
   const select = (key: string, label: string, options: readonly string[]) => (
     <div>
       <label htmlFor={`filter-${key}`} className={labelClass}>
         {label}
       </label>
-      <select id={`filter-${key}`} className={selectClass} value={params.get(key) ?? ""} onChange={(e) => update({ [key]: e.target.value })}>
+      <select
+        id={`filter-${key}`}
+        className={`${selectClass} ${fieldError(key) ? invalidClass : ""}`}
+        value={params.get(key) ?? ""}
+        onChange={(e) => update({ [key]: e.target.value })}
+        {...invalidProps(key)}
+      >
         <option value="">Any</option>
         {options.map((o) => (
           <option key={o} value={o}>
@@ -66,6 +85,7 @@ function Filters({ purposes }: { purposes: string[] }) {
           </option>
         ))}
       </select>
+      {errorText(key)}
     </div>
   );
 
@@ -86,7 +106,8 @@ function Filters({ purposes }: { purposes: string[] }) {
               value={phone}
               onChange={(e) => setPhone(e.target.value)}
               onBlur={() => phone.trim() !== (params.get("phone") ?? "") && update({ phone: phone.trim() })}
-              className={`${selectClass} min-w-0 flex-1`}
+              className={`${selectClass} min-w-0 flex-1 ${fieldError("phone") ? invalidClass : ""}`}
+              {...invalidProps("phone")}
             />
             <label htmlFor="filter-phoneMatch" className="sr-only">
               Phone match
@@ -96,6 +117,7 @@ function Filters({ purposes }: { purposes: string[] }) {
               <option value="contains">contains</option>
             </select>
           </div>
+          {errorText("phone")}
         </div>
         {select("status", "Status", VERIFICATION_STATUSES)}
         {select("purpose", "Purpose", purposes)}
@@ -105,13 +127,15 @@ function Filters({ purposes }: { purposes: string[] }) {
           <label htmlFor="filter-from" className={labelClass}>
             From (UTC)
           </label>
-          <input id="filter-from" type="date" className={selectClass} value={params.get("from") ?? ""} onChange={(e) => update({ from: e.target.value })} />
+          <input id="filter-from" type="date" className={`${selectClass} ${fieldError("from") ? invalidClass : ""}`} value={params.get("from") ?? ""} onChange={(e) => update({ from: e.target.value })} {...invalidProps("from")} />
+          {errorText("from")}
         </div>
         <div>
           <label htmlFor="filter-to" className={labelClass}>
             Before (UTC)
           </label>
-          <input id="filter-to" type="date" className={selectClass} value={params.get("to") ?? ""} onChange={(e) => update({ to: e.target.value })} />
+          <input id="filter-to" type="date" className={`${selectClass} ${fieldError("to") ? invalidClass : ""}`} value={params.get("to") ?? ""} onChange={(e) => update({ to: e.target.value })} {...invalidProps("to")} />
+          {errorText("to")}
         </div>
         <button type="submit" className="sr-only">
           Apply filters
@@ -122,7 +146,7 @@ function Filters({ purposes }: { purposes: string[] }) {
           type="button"
           onClick={() => {
             setPhone("");
-            router.replace(pathname, { scroll: false });
+            onClear();
           }}
           className="mt-3 text-sm font-medium text-brand-700 hover:underline dark:text-brand-100"
         >
@@ -133,7 +157,8 @@ function Filters({ purposes }: { purposes: string[] }) {
   );
 }
 
-function SmsCell({ row }: { row: VerificationRowJson }) {
+/** Provider, SMS status and tries; then the error and the latency. `wrap`: phone cards wrap the error instead of cutting it. */
+function SmsCell({ row, wrap = false }: { row: VerificationRowJson; wrap?: boolean }) {
   const sms = row.lastSms;
   if (!sms && !row.smsProvider) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   return (
@@ -144,10 +169,14 @@ function SmsCell({ row }: { row: VerificationRowJson }) {
         {sms && sms.attempts > 1 && <span className="text-xs text-slate-500 dark:text-slate-400">{sms.attempts} tries</span>}
       </div>
       {(sms?.errorCode || sms?.latencyMs != null) && (
-        <div className="max-w-64 truncate text-xs text-slate-500 dark:text-slate-400" title={sms?.errorMessage ?? undefined}>
-          {sms?.errorCode && <span className="text-rose-700 dark:text-rose-300">{sms.errorCode}{sms.errorMessage ? `: ${sms.errorMessage}` : ""}</span>}
-          {sms?.errorCode && sms?.latencyMs != null && " · "}
-          {sms?.latencyMs != null && <span className="tabular-nums">{sms.latencyMs} ms</span>}
+        <div className={`flex gap-x-1.5 text-xs text-slate-500 dark:text-slate-400 ${wrap ? "flex-wrap" : "max-w-72"}`}>
+          {sms?.errorCode && (
+            <span className={`text-rose-700 dark:text-rose-300 ${wrap ? "break-words" : "min-w-0 truncate"}`} title={wrap ? undefined : `${sms.errorCode}${sms.errorMessage ? `: ${sms.errorMessage}` : ""}`}>
+              {sms.errorCode}
+              {sms.errorMessage ? `: ${sms.errorMessage}` : ""}
+            </span>
+          )}
+          {sms?.latencyMs != null && <span className="shrink-0 whitespace-nowrap tabular-nums">{sms.latencyMs} ms</span>}
         </div>
       )}
     </div>
@@ -208,7 +237,9 @@ function MobileCard({ row, now }: { row: VerificationRowJson; now: number }) {
         {row.ip && <span className="font-mono">{row.ip}</span>}
       </div>
       <div className="flex items-end justify-between gap-2 text-sm">
-        <SmsCell row={row} />
+        <div className="min-w-0">
+          <SmsCell row={row} wrap />
+        </div>
         <Link href={`/admin/verifications/${encodeURIComponent(row.id)}`} className="shrink-0 font-medium text-brand-700 hover:underline dark:text-brand-100" aria-label={`Details of the code sent to ${row.phone} at ${formatUtc(row.createdAt)}`}>
           Details
         </Link>
@@ -223,9 +254,11 @@ function MobileCard({ row, now }: { row: VerificationRowJson; now: number }) {
  */
 export function VerificationsTable({ purposes }: { purposes: string[] }) {
   const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
   const query = filterQuery(params).toString();
   const now = useNow(1000);
-  const { data, error, size, setSize, isLoading, isValidating } = useSWRInfinite<VerificationPageJson, FetchError>(
+  const { data, error, size, setSize, isLoading, isValidating, mutate } = useSWRInfinite<VerificationPageJson, FetchError>(
     (index, previous: VerificationPageJson | null) => {
       if (previous && !previous.nextCursor) return null;
       const qs = new URLSearchParams(query);
@@ -234,20 +267,95 @@ export function VerificationsTable({ purposes }: { purposes: string[] }) {
       return `/api/admin/verifications?${qs}`;
     },
     adminFetcher,
-    { refreshInterval: REFRESH_MS, revalidateFirstPage: true, keepPreviousData: true },
+    // A refused filter stays refused: retry server failures only.
+    { refreshInterval: REFRESH_MS, revalidateFirstPage: true, keepPreviousData: true, shouldRetryOnError: (e: FetchError) => !(e.status >= 400 && e.status < 500) },
   );
-  const rows = data?.flatMap((p) => p.items) ?? [];
-  const hasMore = !!data?.at(-1)?.nextCursor;
+  // The API names the filters it refused; shown at their fields, nothing is listed or exported for them.
+  const fieldErrors = error?.status === 400 && error.fields ? error.fields : undefined;
+  const rows = fieldErrors ? [] : (data?.flatMap((p) => p.items) ?? []);
+  const hasMore = !fieldErrors && !!data?.at(-1)?.nextCursor;
   const loadingMore = size > (data?.length ?? 0);
+  const hasFilters = query !== "";
+  const clearFilters = () => router.replace(pathname, { scroll: false });
+  const failed = !!error && !fieldErrors;
+
+  let list: React.ReactNode;
+  if (fieldErrors) {
+    list = <EmptyState onClear={clearFilters}>These filters can&apos;t be used: correct the highlighted field or clear the filters.</EmptyState>;
+  } else if (isLoading && !data) {
+    list = <ListSkeleton label="Loading the verifications" rows={5} widths={["w-32", "w-28"]} />;
+  } else if (failed && !data) {
+    list = <ErrorPanel title="Couldn't load the verifications" message={error.message} onRetry={() => void mutate()} retrying={isValidating} />;
+  } else if (!isLoading && rows.length === 0) {
+    list = (
+      <EmptyState onClear={hasFilters ? clearFilters : undefined}>
+        {hasFilters ? "No verifications match these filters." : "No codes have been sent yet."}
+      </EmptyState>
+    );
+  } else {
+    list = (
+      <>
+        <Panel className="overflow-hidden sm:hidden">
+          <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Verifications, newest first" aria-busy={isLoading || undefined}>
+            {rows.map((row) => (
+              <MobileCard key={row.id} row={row} now={now} />
+            ))}
+          </ul>
+        </Panel>
+        <Panel className="hidden overflow-hidden sm:block">
+          <div className="overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-busy={isLoading || undefined}>
+              <caption className="sr-only">Verifications, newest first</caption>
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="px-4 py-3">Time (UTC)</th>
+                  <th scope="col" className="px-4 py-3">Phone</th>
+                  <th scope="col" className="px-4 py-3">Purpose</th>
+                  <th scope="col" className="px-4 py-3">Status</th>
+                  <th scope="col" className="px-4 py-3">Attempts</th>
+                  <th scope="col" className="px-4 py-3">SMS</th>
+                  <th scope="col" className="px-4 py-3">Client IP</th>
+                  <th scope="col" className="px-4 py-3"><span className="sr-only">Details</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {rows.map((row) => (
+                  <Row key={row.id} row={row} now={now} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Panel>
+      </>
+    );
+  }
+
+  const exportClass = `${secondaryButtonClass} ${fieldErrors ? "pointer-events-none opacity-50" : ""}`;
+  const downloadIcon = (
+    <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" className="size-4" aria-hidden="true">
+      <path d="M10 3v10m0 0-4-4m4 4 4-4M4 15v1a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1v-1" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
 
   return (
     <div className="space-y-4">
       {/* Remounted when the phone in the URL changes (e.g. "Clear filters"), so the field follows it. */}
-      <Filters key={params.get("phone") ?? ""} purposes={purposes} />
+      <Filters key={params.get("phone") ?? ""} purposes={purposes} fieldErrors={fieldErrors} onClear={clearFilters} />
       <div className="flex flex-wrap items-center justify-between gap-3 text-sm">
         <p className="text-slate-600 dark:text-slate-400" aria-live="polite">
-          {error ? (
-            <span className="text-rose-700 dark:text-rose-300">{error.message}</span>
+          {fieldErrors ? (
+            <span className="text-rose-700 dark:text-rose-300">Check the highlighted filter.</span>
+          ) : failed ? (
+            data ? (
+              <span className="text-rose-700 dark:text-rose-300">
+                Couldn&apos;t refresh: {error.message}{" "}
+                <button type="button" onClick={() => void mutate()} className="font-medium underline underline-offset-2">
+                  Retry
+                </button>
+              </span>
+            ) : (
+              ""
+            )
           ) : isLoading ? (
             "Loading…"
           ) : (
@@ -262,65 +370,24 @@ export function VerificationsTable({ purposes }: { purposes: string[] }) {
             <span className={`size-2 rounded-full ${isValidating ? "bg-amber-400" : "bg-emerald-500"}`} aria-hidden="true" />
             Live · every 5 s
           </span>
-          <a
-            href={`/api/admin/verifications.csv${query ? `?${query}` : ""}`}
-            download
-            className="inline-flex h-9 items-center gap-1.5 rounded-lg border border-slate-300 bg-white px-3 font-medium shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
-          >
-            <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" className="size-4" aria-hidden="true">
-              <path d="M10 3v10m0 0-4-4m4 4 4-4M4 15v1a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1v-1" strokeLinecap="round" strokeLinejoin="round" />
-            </svg>
-            Export CSV
-          </a>
+          {fieldErrors ? (
+            // No href: a filter the API refuses cannot be exported either.
+            <a role="link" aria-disabled="true" title="Correct the filters to export" className={exportClass}>
+              {downloadIcon}
+              Export CSV
+            </a>
+          ) : (
+            <a href={`/api/admin/verifications.csv${query ? `?${query}` : ""}`} download className={exportClass}>
+              {downloadIcon}
+              Export CSV
+            </a>
+          )}
         </div>
       </div>
-      <Panel className="overflow-hidden sm:hidden">
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Verifications, newest first">
-          {rows.map((row) => (
-            <MobileCard key={row.id} row={row} now={now} />
-          ))}
-          {!isLoading && !error && rows.length === 0 && <li className="px-4 py-10 text-center text-slate-500 dark:text-slate-400">No verifications match these filters.</li>}
-        </ul>
-      </Panel>
-      <Panel className="hidden overflow-hidden sm:block">
-        <div className="overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-            <caption className="sr-only">Verifications, newest first</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="px-4 py-3">Time (UTC)</th>
-                <th scope="col" className="px-4 py-3">Phone</th>
-                <th scope="col" className="px-4 py-3">Purpose</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">Attempts</th>
-                <th scope="col" className="px-4 py-3">SMS</th>
-                <th scope="col" className="px-4 py-3">Client IP</th>
-                <th scope="col" className="px-4 py-3"><span className="sr-only">Details</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {rows.map((row) => (
-                <Row key={row.id} row={row} now={now} />
-              ))}
-              {!isLoading && !error && rows.length === 0 && (
-                <tr>
-                  <td colSpan={8} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
-                    No verifications match these filters.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </Panel>
+      {list}
       {hasMore && (
         <div className="flex justify-center">
-          <button
-            type="button"
-            onClick={() => setSize(size + 1)}
-            disabled={loadingMore}
-            className="inline-flex h-10 items-center rounded-lg border border-slate-300 bg-white px-5 text-sm font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
-          >
+          <button type="button" onClick={() => setSize(size + 1)} disabled={loadingMore} className={`${secondaryButtonBase} h-10 px-5 text-sm`}>
             {loadingMore ? "Loading…" : "Load more"}
           </button>
         </div>

@@ -22,6 +22,18 @@ describeEachDatabase("admin demo data", (use) => {
     const sms = await db.smsMessage.findMany({ where: { verificationId: v.id }, orderBy: { createdAt: "asc" } });
     expect(sms.at(-1)?.provider).toBe(v.smsProvider);
     expect(sms[0].createdAt.getTime()).toBeGreaterThanOrEqual(v.createdAt.getTime());
+    // "attempts" counts wrong codes only, as the engine does: a code right at the first try has 0.
+    const verified = await db.verification.findMany({ where: { status: "verified" }, select: { id: true, attempts: true }, take: 300 });
+    expect(verified.some((x) => x.attempts === 0)).toBe(true);
+    expect(verified.some((x) => x.attempts > 0)).toBe(true);
+    for (const x of verified) {
+      const tries = await db.verifyAttempt.groupBy({ by: ["result"], where: { verificationId: x.id }, _count: true });
+      const byResult = Object.fromEntries(tries.map((t) => [t.result, t._count]));
+      expect(byResult).toEqual(x.attempts > 0 ? { invalid_code: x.attempts, verified: 1 } : { verified: 1 });
+    }
+    const locked = await db.verification.findFirstOrThrow({ where: { status: "locked" }, select: { id: true, attempts: true, maxAttempts: true } });
+    expect(locked.attempts).toBe(locked.maxAttempts);
+    expect(await db.verifyAttempt.count({ where: { verificationId: locked.id, result: "invalid_code" } })).toBe(locked.attempts);
     const phones = await db.verification.findMany({ select: { phone: true }, take: 200 });
     expect(phones.every((p) => /^\+\d{11,14}$/.test(p.phone))).toBe(true);
   });

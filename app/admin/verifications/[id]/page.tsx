@@ -20,13 +20,18 @@ function safeDecode(value: string): string {
 export default async function AdminVerificationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const detail = await getVerificationDetail(await getDb(), safeDecode(id)).catch((error: unknown) => {
+    // Renders ./not-found.tsx inside the admin layout, with HTTP 404.
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
   // The same JSON the API sends (dates as ISO strings); the query already left the hashes out.
   const json = JSON.parse(JSON.stringify(detail)) as VerificationDetailJson;
   return (
-    <AdminShell title="Verification" description={<span className="font-mono text-xs">{json.verification.id}</span>}>
+    <AdminShell
+      title="Verification"
+      back={{ href: "/admin/verifications", label: "All verifications" }}
+      description={<span className="font-mono text-xs break-all">{json.verification.id}</span>}
+    >
       <VerificationDetailView detail={json} />
     </AdminShell>
   );

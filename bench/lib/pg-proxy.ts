@@ -21,7 +21,7 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
 export function normaliseSql(sql: string): string {
-  return sql.replace(/\s+/g, " ").trim().slice(0, 160);
+  return sql.replace(/\s+/g, " ").trim().slice(0, 400);
 }
 
 export function startPgCountProxy(upstream: { host: string; port: number }): Promise<PgCountProxy> {

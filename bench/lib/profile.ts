@@ -168,7 +168,7 @@ function comparison(product: Profiled, floor: Profiled): string {
     `| Layer | product | floor 5b | difference |`,
     `|---|--:|--:|--:|`,
     ...rows.map((r) => `| ${r.layer} | ${r.p.toFixed(3)} | ${r.f.toFixed(3)} | ${(r.p - r.f >= 0 ? "+" : "") + (r.p - r.f).toFixed(3)} |`),
-    `| **total (server CPU per cycle)** | **${product.cpuMsPerCycle.toFixed(3)}** | **${floor.cpuMsPerCycle.toFixed(3)}** | **+${(product.cpuMsPerCycle - floor.cpuMsPerCycle).toFixed(3)}** |`,
+    `| **total (server CPU per cycle)** | **${product.cpuMsPerCycle.toFixed(3)}** | **${floor.cpuMsPerCycle.toFixed(3)}** | **${(product.cpuMsPerCycle >= floor.cpuMsPerCycle ? "+" : "") + (product.cpuMsPerCycle - floor.cpuMsPerCycle).toFixed(3)}** |`,
   ].join("\n");
 }
 

@@ -21,8 +21,6 @@ const RUNS: [file: string, mode: "extended" | "prepared", what: string][] = [
   ["floor-cycle.sql", "prepared", "floor, named statements"],
   ["product-cycle.sql", "extended", "product: otp_begin_send + otp_record_sms + otp_check_code (as sent today)"],
   ["product-cycle.sql", "prepared", "product, named statements"],
-  ["product-cycle-inline.sql", "extended", "product before: verify and SMS outcome as inline statements"],
-  ["product-cycle-inline.sql", "prepared", "product before, named statements"],
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

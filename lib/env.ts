@@ -18,10 +18,10 @@ const bool = (def = false) =>
     (v) => emptyToUndefined(v) ?? (def ? "1" : "0"),
     z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v)),
   );
-const list = (def = "") =>
+const list = (def = "", normalise = (item: string) => item) =>
   z.preprocess(
     (v) => emptyToUndefined(v) ?? def,
-    z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    z.string().transform((v) => v.split(",").map((s) => normalise(s.trim())).filter(Boolean)),
   );
 
 const schema = z.object({
@@ -51,10 +51,7 @@ const schema = z.object({
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
-  PHONE_ALLOWED_COUNTRIES: z.preprocess(
-    (v) => emptyToUndefined(v) ?? "",
-    z.string().transform((v) => v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean)),
-  ),
+  PHONE_ALLOWED_COUNTRIES: list("", (code) => code.toUpperCase()),
 
   SMS_PROVIDER: list("console"),
   SMS_ALLOW_CONSOLE_IN_PRODUCTION: bool(),

@@ -12,8 +12,9 @@ import { pollMshastraDeliveryReports } from "./sms/delivery-reports";
 import { env, EnvError } from "./env";
 import { installSocketIpHeader } from "./socket-ip";
 
-function fail(lines: string[]): never {
-  for (const line of lines) console.error(`Configuration error: ${line}`);
+/** Stops the start with one line per problem: "Configuration error: …" or "Database error: …". */
+function fail(lines: string[], kind = "Configuration"): never {
+  for (const line of lines) console.error(`${kind} error: ${line}`);
   process.exit(1);
 }
 
@@ -59,17 +60,12 @@ async function checkDatabase() {
     const pending = await pendingMigrations(database.db);
     if (pending.length) {
       const names = pending.length > 3 ? `${pending.slice(0, 3).join(", ")}, …` : pending.join(", ");
-      failDatabase(`${pending.length} migration${pending.length === 1 ? " is" : "s are"} not applied (${names}): run npm run db:migrate with this DATABASE_URL`);
+      fail([`${pending.length} migration${pending.length === 1 ? " is" : "s are"} not applied (${names}): run npm run db:migrate with this DATABASE_URL`], "Database");
     }
   } catch (error) {
-    if (error instanceof DatabaseInUseError) failDatabase(error.message);
+    if (error instanceof DatabaseInUseError) fail([error.message], "Database");
     console.error(`Database not reachable yet: ${describeDatabaseError(error)}; /api/health answers 503 until it is`);
   }
-}
-
-function failDatabase(line: string): never {
-  console.error(`Database error: ${line}`);
-  process.exit(1);
 }
 
 const DLR_POLL_INTERVAL_MS = 60_000;

@@ -10,8 +10,6 @@ import { AppError } from "./errors";
 import { SOCKET_IP_HEADER } from "../socket-ip";
 import { isDatabaseUnavailable } from "../db/errors";
 
-export { isDatabaseUnavailable };
-
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export type ApiContext = { req: Request; ip: string | null; userAgent: string | null; params: Record<string, string> };

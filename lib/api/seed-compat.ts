@@ -4,7 +4,8 @@
  * Bodies and status codes are the seed's, byte for byte, so existing clients switch unchanged.
  */
 import { AppError } from "./errors";
-import { clientIp, isDatabaseUnavailable, json, MAX_BODY_BYTES, readLimited } from "./handler";
+import { isDatabaseUnavailable } from "../db/errors";
+import { clientIp, json, MAX_BODY_BYTES, readLimited } from "./handler";
 import { log } from "../log";
 import { getOtpContext } from "../otp/context";
 import { sendOtp, verifyOtp } from "../otp/service";

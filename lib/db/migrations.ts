@@ -101,9 +101,14 @@ async function openEngine(factory: SqlMigrationAwareDriverAdapterFactory): Promi
   };
 }
 
-async function migrationsList() {
+/** The migration directories in prisma/migrations, oldest first (their names start with a timestamp). */
+async function migrationNames(): Promise<string[]> {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+async function migrationsList() {
+  const dirs = await migrationNames();
   const lockPath = path.join(MIGRATIONS_DIR, "migration_lock.toml");
   const lockContent = await readFile(lockPath, "utf8").catch(() => 'provider = "postgresql"\n');
   return {
@@ -161,8 +166,7 @@ export async function diffAgainstHistory(factory: SqlMigrationAwareDriverAdapter
  * own `_prisma_migrations` table (all of them when the table does not exist yet).
  */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
-  const known = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const known = await migrationNames();
   const [table] = await db.$queryRaw<{ exists: boolean }[]>`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS "exists"`;
   if (!table?.exists) return known;
   const done = await db.$queryRaw<{ name: string }[]>`

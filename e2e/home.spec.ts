@@ -18,6 +18,17 @@ test("health reports the database and every response carries the security header
   expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
 });
 
+test("sends HSTS only for requests that came over HTTPS, whatever the header's case or proxy chain", async ({ request }) => {
+  for (const proto of ["https", "HTTPS", "https,http", "https, http"]) {
+    const res = await request.get("/api/health", { headers: { "x-forwarded-proto": proto } });
+    expect(res.headers()["strict-transport-security"], proto).toBe("max-age=63072000; includeSubDomains");
+  }
+  for (const proto of [undefined, "http", "http,https"]) {
+    const res = await request.get("/api/health", { headers: proto ? { "x-forwarded-proto": proto } : {} });
+    expect(res.headers()["strict-transport-security"], String(proto)).toBeUndefined();
+  }
+});
+
 test("an unknown address gets a styled 404 page that leads home and to the login", async ({ page }, testInfo) => {
   const res = await page.goto("/no-such-page");
   expect(res?.status()).toBe(404);

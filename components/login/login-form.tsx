@@ -67,6 +67,8 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
   const codeInputRef = useRef<HTMLInputElement>(null);
   const resendIn = useResendTimer(sent?.resendAfter ?? null);
   const sendWait = useResendTimer(sendBlock && sendBlock.phone === phone ? sendBlock.until : null);
+  /** Expired, locked or gone: the field is closed and "Send a new code" is the way on. */
+  const isCodeDead = !!codeError?.offerResend;
 
   const focusPhone = () => requestAnimationFrame(() => document.getElementById("phone")?.focus());
 
@@ -97,13 +99,12 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
     }
     // The same number again before its resend wait is over ("Change number" and back): the code already
     // sent still works, so go back to it instead of asking for another one the API would refuse.
-    const isDead = !!codeError?.offerResend;
-    if (sent && phone === sent.phone && Date.now() < sent.resendAfter && (isDead || Date.now() < sent.expiresAt)) {
+    if (sent && phone === sent.phone && Date.now() < sent.resendAfter && (isCodeDead || Date.now() < sent.expiresAt)) {
       setPhoneError(null);
-      if (!isDead) setCodeError(null);
+      if (!isCodeDead) setCodeError(null);
       setCode("");
       setSentNote(`We sent a ${codeLength}-digit code to`);
-      setStatus(isDead ? null : `Enter the code we sent to ${maskPhone(sent.phone)}: it still works.`);
+      setStatus(isCodeDead ? null : `Enter the code we sent to ${maskPhone(sent.phone)}: it still works.`);
       setStep("code");
       return;
     }
@@ -206,8 +207,6 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
   }
 
   const isVerifying = busy === "verify" || busy === "redirect";
-  /** Expired, locked or gone: the field is closed and "Send a new code" is the way on. */
-  const isCodeDead = !!codeError?.offerResend;
   const phoneMessage = phoneError?.text ?? (sendWait > 0 ? SEND_WAIT_TEXT : undefined);
 
   return (

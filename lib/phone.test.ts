@@ -24,10 +24,16 @@ describe("parsePhone", () => {
     expect(parsePhone("447911123456", TZ).e164).toBe("+447911123456");
     expect(parsePhone("0712345678", { defaultCountry: "KE", allowedCountries: [] }).e164).toBe("+254712345678");
   });
-  it("rejects empty, junk, unicode digits and impossible numbers", () => {
+  it("reads any script's decimal digits as digits (Arabic-Indic, Persian, Devanagari, fullwidth)", () => {
+    expect(parsePhone("٠٦٩٤٢٣٠١٧٣", TZ).e164).toBe("+255694230173");
+    expect(parsePhone("+۲۵۵ ۶۹۴ ۲۳۰ ۱۷۳", TZ).e164).toBe("+255694230173");
+    expect(parsePhone("०६९४२३०१७३", TZ).e164).toBe("+255694230173");
+    expect(parsePhone("０６９４２３０１７３", TZ).e164).toBe("+255694230173");
+  });
+  it("rejects empty, junk, superscript digits and impossible numbers", () => {
     expect(problem("  ")).toBe("empty");
     expect(problem("hello")).toBe("invalid");
-    expect(problem("٠٦٩٤٢٣٠١٧٣")).toBe("invalid");
+    expect(problem("⁰⁶⁹⁴²³⁰¹⁷³")).toBe("invalid");
     expect(problem("+1 2")).toBe("invalid");
     expect(problem("+2556942301739999")).toBe("invalid");
     expect(problem("' OR 1=1 --")).toBe("invalid");

@@ -4,6 +4,7 @@
  * "00" or — like the seed's clients — digits only with the country code ("255694230173"),
  * and national input for PHONE_DEFAULT_COUNTRY.
  */
+import { toAsciiDigits } from "./digits";
 import { parsePhoneNumberFromString, type CountryCode, type NumberType } from "libphonenumber-js/max";
 
 export type PhoneConfig = { defaultCountry: string; allowedCountries: string[] };
@@ -18,7 +19,7 @@ export class PhoneError extends Error {
   }
 }
 
-// Only what people type into a phone field; anything else (letters, unicode digits, markup) is junk.
+// Only what people type into a phone field (after toAsciiDigits); anything else (letters, markup) is junk.
 const PHONE_CHARS = /^[0-9+()\-.\s/]{1,32}$/;
 // SMS cannot reach these, and premium/shared-cost ranges are what SMS-pumping fraud targets.
 const REFUSED_TYPES: NumberType[] = ["FIXED_LINE", "PREMIUM_RATE", "TOLL_FREE", "SHARED_COST", "UAN", "VOICEMAIL", "PAGER"];
@@ -30,7 +31,8 @@ function tryParse(text: string, defaultCountry?: string) {
 
 /** Returns the E.164 form, or throws PhoneError saying what is wrong. */
 export function parsePhone(input: string, config: PhoneConfig): ParsedPhone {
-  const text = input.trim();
+  // Any script's decimal digits are digits (Arabic-Indic, Persian, fullwidth, …), as in the Django guide.
+  const text = toAsciiDigits(input).trim();
   if (!text) throw new PhoneError("empty");
   if (!PHONE_CHARS.test(text)) throw new PhoneError("invalid");
   const compact = text.replace(/[\s().\-/]/g, "");

@@ -220,7 +220,7 @@ describeEachDatabase("OTP service", (use) => {
 
   it("never sends to an invalid number", async () => {
     const { ctx } = createTestContext(use().db);
-    for (const phone of ["12", "+999123", "hello", "٠٦٩٤٢٣٠١٧٣", "<script>", "+255 22 211 1111"]) {
+    for (const phone of ["12", "+999123", "hello", "⁰⁶⁹⁴²³⁰¹⁷³", "<script>", "+255 22 211 1111"]) {
       expect((await failure(sendOtp(ctx, { phone }))).code).toBe("invalid_phone");
     }
     expect(await use().db.verification.count({ where: { phone: "+255222111111" } })).toBe(0);

@@ -9,6 +9,7 @@ import { log } from "../log";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { renderOtpMessage } from "../sms/template";
 import type { SmsSendOutcome, SmsSender } from "../sms/types";
+import { toAsciiDigits } from "../digits";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
 import type { OtpConfig } from "./config";
 
@@ -195,7 +196,8 @@ export async function verifyOtp(
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
   const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
-  const codeHash = hashCode(config.secret, phone, purpose, input.code);
+  // Every caller (API, seed adapter, next-auth) gets the same reading: any script's digits are digits.
+  const codeHash = hashCode(config.secret, phone, purpose, toAsciiDigits(input.code.trim()));
   const token = generateToken();
   const tokenHash = hashToken(config.secret, token);
 

@@ -1,9 +1,12 @@
 /** Request schemas shared by the login form and the route handlers. Unknown fields are ignored. */
 import { z } from "zod";
+import { toAsciiDigits } from "../digits";
 
 const phone = z
   .string({ error: "Enter your phone number." })
   .trim()
+  // Any script's decimal digits count (Arabic-Indic, Persian, …); everything after sees ASCII.
+  .overwrite(toAsciiDigits)
   .min(1, "Enter your phone number.")
   .max(32, "That is too long for a phone number.");
 
@@ -21,8 +24,9 @@ export const verifyOtpSchema = z.object({
   code: z
     .string({ error: "Enter the code from the SMS." })
     .trim()
+    .overwrite(toAsciiDigits)
     .min(1, "Enter the code from the SMS.")
-    // ASCII digits only: \d would also accept other scripts' digits.
+    // ASCII after toAsciiDigits: superscripts, circled numbers and letters stay refused.
     .regex(/^[0-9]{4,10}$/, "The code is 4 to 10 digits (0–9)."),
   purpose,
 });

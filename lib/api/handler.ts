@@ -59,7 +59,12 @@ function tooLarge() {
 
 /** Reads the body as text, stopping (413) as soon as it passes MAX_BODY_BYTES, chunked or not. */
 export async function readLimited(req: Request): Promise<string> {
-  if (!req.body) return "";
+  return new TextDecoder().decode(await readLimitedBytes(req));
+}
+
+/** The body's bytes, with the same streaming limit as readLimited (multipart needs the bytes). */
+export async function readLimitedBytes(req: Request): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -73,7 +78,7 @@ export async function readLimited(req: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 /** Field-level messages from a zod error: { phone: "…", code: "…" }. */

@@ -1,7 +1,11 @@
 "use client";
 
-import { OTPInput, REGEXP_ONLY_DIGITS, type SlotProps } from "input-otp";
+import { OTPInput, type SlotProps } from "input-otp";
 import type { Ref } from "react";
+import { toAsciiDigits } from "@/lib/digits";
+
+/** Any script's digits typed or pasted (٤٩٨٩, ۴۹۸۹, …) become ASCII; everything else is dropped. */
+const onlyDigits = (text: string, length: number) => toAsciiDigits(text).replace(/[^0-9]/g, "").slice(0, length);
 
 /**
  * The one-time-code field: one real <input> (autocomplete="one-time-code", numeric keyboard, whole-code
@@ -35,13 +39,14 @@ export function CodeField({
       name="code"
       maxLength={length}
       value={value}
-      onChange={onChange}
-      onComplete={onComplete}
+      // No `pattern`: input-otp compiles it without the u flag, so it could not admit other scripts'
+      // digits; the value is normalised here instead (and again on the server).
+      onChange={(next) => onChange(onlyDigits(next, length))}
+      onComplete={(done) => onComplete(onlyDigits(done, length))}
       autoComplete="one-time-code"
       inputMode="numeric"
-      pattern={REGEXP_ONLY_DIGITS}
       // Codes pasted from an SMS or a notes app often carry spaces or dashes ("123 456").
-      pasteTransformer={(pasted) => pasted.replace(/\D/g, "").slice(0, length)}
+      pasteTransformer={(pasted) => onlyDigits(pasted, length)}
       aria-invalid={invalid || undefined}
       aria-describedby={describedBy}
       disabled={disabled}

@@ -2,12 +2,31 @@
 
 import { getExampleNumber } from "libphonenumber-js";
 import examples from "libphonenumber-js/mobile/examples";
-import { useState } from "react";
+import { forwardRef, useState, type ChangeEvent, type InputHTMLAttributes } from "react";
 import PhoneInput, { type Country } from "react-phone-number-input";
 import flags from "react-phone-number-input/flags";
 import labels from "react-phone-number-input/locale/en";
 import "react-phone-number-input/style.css";
 import "./phone-field.css";
+import { toAsciiDigits } from "@/lib/digits";
+
+/**
+ * The number input, reading any script's decimal digits (Devanagari, Bengali, Thai, …) as ASCII before
+ * the formatter sees them: the library itself knows only a few (Arabic-Indic, Persian, fullwidth).
+ */
+const DigitsInput = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function DigitsInput({ onChange, ...props }, ref) {
+  return (
+    <input
+      {...props}
+      ref={ref}
+      onChange={(event: ChangeEvent<HTMLInputElement>) => {
+        const ascii = toAsciiDigits(event.target.value);
+        if (ascii !== event.target.value) event.target.value = ascii;
+        onChange?.(event);
+      }}
+    />
+  );
+});
 
 /** "e.g. 0621 234 567": a mobile number of `country` as people write it there. */
 function examplePlaceholder(country: Country | undefined): string {
@@ -44,6 +63,7 @@ export function PhoneField({
       onCountryChange={setCountry}
       // Bundled SVG flags: the default loads images from a CDN, which the CSP (img-src 'self') blocks.
       flags={flags}
+      inputComponent={DigitsInput}
       labels={labels}
       international={false}
       addInternationalOption={false}

@@ -49,3 +49,21 @@ export class AppError extends Error {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }
 }
+
+/**
+ * The error codes each operation can answer (its operationId in /api/openapi.json), so the document
+ * lists an operation's own errors only. A new code or operation is added here, beside the catalogue.
+ */
+export const OPERATION_ERRORS = {
+  sendOtp: ["validation_error", "invalid_json", "invalid_phone", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "sms_failed", "database_unavailable"],
+  verifyOtp: ["validation_error", "invalid_json", "invalid_phone", "invalid_code", "expired", "locked", "not_found", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "database_unavailable"],
+  getAdminStats: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  listAdminUsers: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  setAdminUserRole: ["validation_error", "invalid_json", "unsupported_media_type", "payload_too_large", "unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
+  listAdminVerifications: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  getAdminVerification: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
+  exportAdminVerificationsCsv: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  pollAdminSmsReports: ["unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  methodNotAllowed: ["method_not_allowed"],
+  notFound: ["not_found"],
+} as const satisfies Record<string, readonly ErrorCode[]>;

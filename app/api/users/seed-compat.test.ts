@@ -97,11 +97,11 @@ async function sendCode(phone = uniquePhone()) {
   return { phone, code: codeSentTo(phone) };
 }
 
-describeEachDatabase("docs/seed-compat.md, every row", (use) => {
-  useDatabaseForRoutes(use);
+describeEachDatabase("docs/seed-compat.md, every row", (database) => {
+  useDatabaseForRoutes(database);
   /** Moves a phone's codes back in time, past the resend cooldown (and, with `expire`, past their lifetime). */
   const age = (phone: string, seconds: number, expire = false) =>
-    use().db.verification.updateMany({
+    database().db.verification.updateMany({
       where: { phone },
       data: { createdAt: new Date(Date.now() - seconds * 1000), ...(expire ? { expiresAt: new Date(Date.now() - 1000) } : {}) },
     });
@@ -178,7 +178,7 @@ describeEachDatabase("docs/seed-compat.md, every row", (use) => {
         const phone = uniquePhone();
         UNREACHABLE.add(digits(phone));
         expect(await answer(await send({ phone: phone.slice(1) }))).toEqual(SEND_FAILED);
-        expect((await use().db.verification.findFirstOrThrow({ where: { phone } })).status).toBe("failed");
+        expect((await database().db.verification.findFirstOrThrow({ where: { phone } })).status).toBe("failed");
       },
     ],
     method: [
@@ -203,9 +203,9 @@ describeEachDatabase("docs/seed-compat.md, every row", (use) => {
         await age(ZERO_PHONE, 60);
         await send({ phone });
         for (const otp of ["5980", "10598", "0599"]) expect(await answer(await verify({ phone, otp }))).toEqual(INVALID);
-        const row = await use().db.verification.findFirstOrThrow({ where: { phone: ZERO_PHONE, status: "pending" } });
+        const row = await database().db.verification.findFirstOrThrow({ where: { phone: ZERO_PHONE, status: "pending" } });
         expect(row.attempts).toBe(3);
-        await use().db.verification.updateMany({ where: { phone: ZERO_PHONE }, data: { status: "superseded" } });
+        await database().db.verification.updateMany({ where: { phone: ZERO_PHONE }, data: { status: "superseded" } });
       },
     ],
     multipart: [
@@ -238,7 +238,7 @@ describeEachDatabase("docs/seed-compat.md, every row", (use) => {
           expect(await answer(await verify(body, { type }))).toEqual(verifyError(500, `Error verifying OTP: Unsupported media type "${echoed}" in request.`));
         }
         expect(smsTo(phone)).toHaveLength(0);
-        expect(await use().db.verification.count({ where: { phone } })).toBe(0);
+        expect(await database().db.verification.count({ where: { phone } })).toBe(0);
         // Parameters do not matter; "*/*" is read as JSON, as DRF's first parser takes it.
         expect(await answer(await send(body, { type: "Application/JSON; charset=utf-8" }))).toEqual(SENT);
       },
@@ -395,7 +395,7 @@ describeEachDatabase("docs/seed-compat.md, every row", (use) => {
         const phone = uniquePhone();
         NO_CREDIT.add(digits(phone));
         expect(await answer(await send({ phone: phone.slice(1) }))).toEqual(SEND_FAILED);
-        expect((await use().db.verification.findFirstOrThrow({ where: { phone } })).status).toBe("failed");
+        expect((await database().db.verification.findFirstOrThrow({ where: { phone } })).status).toBe("failed");
         expect(await answer(await verify({ phone: phone.slice(1), otp: codeSentTo(phone) }))).toEqual(INVALID);
       },
     ],

@@ -105,6 +105,22 @@ test.describe("phone login", () => {
     await snap(page, testInfo, "03-account-dark");
   });
 
+  test("reads a phone typed in Devanagari digits and a code typed in Arabic-Indic digits, and logs in", async ({ page, request }, testInfo) => {
+    const inScript = (ascii: string, zero: number) => ascii.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + Number(d)));
+    const phone = uniquePhone();
+    await page.goto("/login");
+    await phoneField(page).pressSequentially(inScript(nationalDigits(phone), 0x966), { delay: 30 });
+    await expect(phoneField(page)).toHaveValue(/^0\d{3} \d{3} \d{3}$/); // read as ASCII digits, formatted
+    const before = Date.now();
+    await page.getByRole("button", { name: "Send code" }).click();
+    await expect(page.getByRole("heading", { name: "Enter your code" })).toBeVisible();
+    const code = await readCodeFromOutbox(request, phone, { after: before });
+    await codeField(page).pressSequentially(inScript(code, 0x660));
+    await snap(page, testInfo, "arabic-indic-code");
+    await page.waitForURL("**/account");
+    await expect(page.getByTestId("account-phone")).toHaveAttribute("data-phone", phone);
+  });
+
   test("takes the code from WebOTP where the browser offers it, and cancels the request when leaving the step", async ({ page, request }) => {
     // Chromium offers WebOTP only on Android with a real SMS: stand in for the browser's side.
     await page.addInitScript(() => {

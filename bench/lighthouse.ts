@@ -1,11 +1,12 @@
 /**
- * npm run bench:lighthouse [-- --runs 3 --pages /login,/ --rebuild]
+ * npm run bench:lighthouse [-- --runs 3 --pages /login,/ --rebuild --ref <commit>]
  *
  * Lighthouse's mobile preset (its default configuration: a phone screen, simulated slow 4G and a
  * 4× slower CPU) against the production build of the committed code (`next start`, the same build
  * `npm run bench` uses), in Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) launched
  * by chrome-launcher. Prints performance, accessibility and best practices for each run and the
  * median, plus the median Web Vitals, and writes bench/results/lighthouse-<UTC time>.json.
+ * --ref <commit> audits another commit's build instead (before/after comparisons).
  * A benchmark, not a test: it prints figures and never fails on them.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     pages: { type: "string", default: "/login,/" },
     rebuild: { type: "boolean", default: false },
+    ref: { type: "string" },
   },
 });
 
@@ -76,7 +78,7 @@ async function main() {
   const runs = Math.max(1, Number(args.runs));
   const pages = args.pages.split(",").map((p) => p.trim()).filter(Boolean);
   const load1 = os.loadavg()[0];
-  const build = productBuild({ rebuild: args.rebuild, log, env: { ...SECRETS, ...SMS_ENV } });
+  const build = productBuild({ rebuild: args.rebuild, log, env: { ...SECRETS, ...SMS_ENV }, ref: args.ref });
   const dataDir = path.join(ROOT, "data", "bench", "lighthouse");
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -129,7 +131,7 @@ async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `lighthouse-${RUN_ID}.json`);
   writeFileSync(file, `${JSON.stringify({ runId: RUN_ID, commit: build.commit, load1, runs, results }, null, 2)}\n`);
-  updateLatest(RESULTS_DIR, "lighthouse", `## Lighthouse\n\n${markdown}`);
+  if (!args.ref) updateLatest(RESULTS_DIR, "lighthouse", `## Lighthouse\n\n${markdown}`);
   log(`wrote ${path.relative(ROOT, file)} and bench/results/latest.md`);
 }
 

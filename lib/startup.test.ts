@@ -61,7 +61,7 @@ it("refuses to start on an embedded database another process has open", async ()
   // This test process plays the running app: it holds the directory's lock.
   const { mkdirSync } = await import("node:fs");
   mkdirSync(dir, { recursive: true });
-  const release = lockDataDir(dir);
+  const release = await lockDataDir(dir);
   try {
     const run = await start({ ...PRODUCTION, DATABASE_URL: dir });
     expect(run.code).toBe(1);

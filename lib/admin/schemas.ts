@@ -3,9 +3,9 @@
  * No server-only imports: the client components read the same names and limits.
  */
 import { z } from "zod";
+import { SMS_STATUSES, VERIFICATION_STATUSES } from "./statuses";
 
-export const VERIFICATION_STATUSES = ["pending", "verified", "expired", "locked", "superseded", "failed"] as const;
-export const SMS_STATUSES = ["sent", "failed", "delivered", "undelivered"] as const;
+export { SMS_STATUSES, VERIFICATION_STATUSES };
 export const ROLES = ["USER", "ADMIN"] as const;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -54,7 +54,7 @@ export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: nu
   let unlock = () => {};
   if (target.dataDir) {
     mkdirSync(path.resolve(target.dataDir), { recursive: true });
-    unlock = lockDataDir(target.dataDir);
+    unlock = await lockDataDir(target.dataDir);
   }
   try {
     const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();

@@ -5,6 +5,10 @@ import { env } from "@/lib/env";
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
+  // Next answers a path it cannot percent-decode (/api/%ff) with a bare 500; this is the only place
+  // that runs before its route matching. The matcher sends only API paths with a '%' here.
+  if (!isDecodable(pathname)) return badPath();
+  if (pathname.startsWith("/api/")) return NextResponse.next();
   const token = await getToken({ req, secret: env().NEXTAUTH_SECRET });
   if (!token) {
     const login = new URL("/login", req.url);
@@ -17,7 +21,22 @@ export async function proxy(req: NextRequest) {
   return NextResponse.next({ request: { headers: requestHeaders } });
 }
 
-// Only the protected pages: the OTP and seed APIs, assets and /_next never pay for a JWT decode.
+function isDecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function badPath() {
+  const body = { error: { code: "validation_error", message: "The path is not valid percent-encoded UTF-8." } };
+  return NextResponse.json(body, { status: 400, headers: { "Cache-Control": "no-store" } });
+}
+
+// Only the protected pages, and API paths containing '%' (checked for malformed encoding, nothing
+// else): the OTP and seed APIs, assets and /_next never pay for a JWT decode.
 export const config = {
-  matcher: ["/account/:path*", "/admin/:path*"],
+  matcher: ["/account/:path*", "/admin/:path*", "/api/(.*%.*)"],
 };

@@ -38,8 +38,6 @@ export async function parseJson(req: Request): Promise<Record<string, unknown>> 
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const text = await readLimited(req);
   let body: unknown;
   try {
@@ -59,6 +57,8 @@ function tooLarge() {
 
 /** Reads the body as text, stopping (413) as soon as it passes MAX_BODY_BYTES, chunked or not. */
 export async function readLimited(req: Request): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -19,7 +19,7 @@ import type { UserRole } from "./users";
 
 export type SessionUser = { id: string; phone: string; role: UserRole };
 
-/** Header set by proxy.ts with the requested path, so layouts can build the callbackUrl. */
+/** Header set by proxy.ts with the requested path, so pages and layouts can build the callbackUrl. */
 export const PATHNAME_HEADER = "x-pathname";
 
 export async function getSessionUser(): Promise<SessionUser | null> {

@@ -1,5 +1,6 @@
-// Next 16's middleware file, for pages only: a fresh CSP nonce on every page response, and the
-// first line of defence for /account and /admin (pages and API routes check again on the server).
+// Next 16's middleware file: a fresh CSP nonce on every page response, the first line of defence for
+// /account and /admin (pages and API routes check again on the server), and a 400 for API paths Next
+// cannot percent-decode.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
@@ -9,6 +10,10 @@ const PROTECTED = /^\/(account|admin)(\/|$)/;
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
+  // Next answers a path it cannot percent-decode (/api/%ff) with a bare 500; this is the only place
+  // that runs before its route matching. The matcher sends only API paths with a '%' here.
+  if (!isDecodable(pathname)) return badPath();
+  if (pathname.startsWith("/api/")) return NextResponse.next();
   if (PROTECTED.test(pathname) && !(await getToken({ req, secret: env().NEXTAUTH_SECRET }))) {
     const login = new URL("/login", req.url);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
@@ -25,8 +30,23 @@ export async function proxy(req: NextRequest) {
   return response;
 }
 
-// Every page, nothing else: the API (its own deny-all policy in next.config.js), build assets and
-// the icon never pay for a nonce or a JWT decode.
+function isDecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function badPath() {
+  const body = { error: { code: "validation_error", message: "The path is not valid percent-encoded UTF-8." } };
+  return NextResponse.json(body, { status: 400, headers: { "Cache-Control": "no-store" } });
+}
+
+// Every page, and API paths containing '%' (checked for malformed encoding, nothing else): the OTP
+// and seed APIs (their own deny-all policy in next.config.js), build assets and the icon never pay
+// for a nonce or a JWT decode.
 export const config = {
-  matcher: ["/((?!api|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!api|_next/static|_next/image|favicon.ico|icon.svg).*)", "/api/(.*%.*)"],
 };

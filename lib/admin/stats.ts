@@ -4,6 +4,7 @@
  */
 import "server-only";
 import type { Db } from "../db";
+import { assertAdminActor, type AdminActor } from "./actor";
 
 export type StatsBucket = "hour" | "day";
 
@@ -39,7 +40,8 @@ function truncate(date: Date, bucket: StatsBucket): number {
 const utc = (d: Date) => d.toISOString();
 
 /** Totals and a gap-free series (sent / verified / SMS failed per bucket) for [from, to). */
-export async function getStats(db: Db, q: { from: Date; to: Date; bucket: StatsBucket }): Promise<Stats> {
+export async function getStats(actor: AdminActor, db: Db, q: { from: Date; to: Date; bucket: StatsBucket }): Promise<Stats> {
+  assertAdminActor(actor);
   const from = utc(q.from);
   const to = utc(q.to);
   const [rows, audit, verifyLimited] = await Promise.all([

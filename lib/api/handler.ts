@@ -38,8 +38,6 @@ export async function parseJson(req: Request): Promise<Record<string, unknown>> 
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const text = await readLimited(req);
   let body: unknown;
   try {
@@ -64,6 +62,8 @@ export async function readLimited(req: Request): Promise<string> {
 
 /** The body's bytes, with the same streaming limit as readLimited (multipart needs the bytes). */
 export async function readLimitedBytes(req: Request): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,6 +1,8 @@
 /**
  * next-auth configuration: one Credentials provider ("phone-otp") backed by the same OTP domain
- * functions as the HTTP API, JWT sessions carrying { id, phone, role }, and sign-in/out audit events.
+ * functions as the HTTP API, JWT sessions naming a server-side AuthSession (lib/auth/session-token.ts:
+ * checked on every request, ended at sign-out), a redirect callback that cannot throw, and
+ * sign-in/out audit events.
  */
 import "server-only";
 import type { AuthOptions, User } from "next-auth";
@@ -14,6 +16,8 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { getOtpContext } from "@/lib/otp/context";
 import { consumeLoginToken, verifyOtp } from "@/lib/otp/service";
+import { DEFAULT_AFTER_LOGIN, safeCallbackUrl } from "./callback-url";
+import { checkSessionToken, createSessionToken, endSession, SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS, SessionEndedError } from "./session-token";
 import { adminPhoneSet, recordAuthEvent, recordLogin, type RequestMeta, type UserRole } from "./users";
 
 declare module "next-auth" {
@@ -31,11 +35,12 @@ declare module "next-auth/jwt" {
   interface JWT {
     phone?: string;
     role?: UserRole;
+    /** The AuthSession row this token belongs to. */
+    sid?: string;
   }
 }
 
 export const LOGIN_PURPOSE = "Login";
-const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 // Either the code itself, or the single-use token /api/otp/verify handed out after a correct code.
 const credentialsSchema = z.union([
@@ -84,7 +89,7 @@ export const authOptions: AuthOptions = {
   get secret() {
     return env().NEXTAUTH_SECRET;
   },
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -99,22 +104,48 @@ export const authOptions: AuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.sub = user.id;
-        token.phone = user.phone;
-        token.role = user.role;
+    // Sign-in: a new server-side session. Every later read: that session must still be live, and the
+    // role is the database's (a throw here makes next-auth drop the cookie and answer "no session").
+    async jwt({ token, user }) {
+      const db = await getDb();
+      if (user) return { ...token, ...(await createSessionToken(db, user)) };
+      return checkSessionToken(db, token);
+    },
+    // next-auth calls this with the callbackUrl from the query or its callback-url cookie, which
+    // anyone can set; its default throws on a malformed URL (a 500 on every auth route).
+    redirect({ url, baseUrl }) {
+      try {
+        return `${baseUrl}${safeCallbackUrl(url, baseUrl) ?? DEFAULT_AFTER_LOGIN}`;
+      } catch {
+        return `${baseUrl}${DEFAULT_AFTER_LOGIN}`;
       }
-      return token;
     },
     session({ session, token }) {
       session.user = { id: token.sub ?? "", phone: token.phone ?? "", role: token.role ?? "USER" };
       return session;
     },
   },
+  logger: {
+    error(code, metadata) {
+      const error = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
+      // An ended session is a normal outcome, not a server error.
+      if (error instanceof SessionEndedError) return log.info("session refused", { reason: error.reason });
+      log.error("next-auth error", { code, error: error instanceof Error ? error.name : typeof error });
+    },
+    warn(code) {
+      log.warn("next-auth warning", { code });
+    },
+    debug() {},
+  },
   events: {
     async signOut({ token }) {
       if (!token?.sub) return;
+      try {
+        // Ends the session on the server: a copy of this cookie is refused from now on.
+        if (token.sid) await endSession(await getDb(), token.sid);
+      } catch (error) {
+        log.error("sign-out could not end the session", { error: error instanceof Error ? error.name : typeof error });
+      }
       let meta: RequestMeta = {};
       try {
         // The sign-out route runs inside a request, so its headers are in scope here.

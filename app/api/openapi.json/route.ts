@@ -1,5 +1,6 @@
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { json } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { env } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
@@ -17,3 +18,5 @@ export function GET(req: Request) {
   }
   return json(document, { headers: { "Cache-Control": "public, max-age=300" } });
 }
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

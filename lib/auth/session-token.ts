@@ -1,0 +1,100 @@
+/**
+ * Sessions that end. A session is a JWT (next-auth's encrypted cookie) carrying `sid`, the id of an
+ * AuthSession row. createSessionToken() is the one place a session is made: next-auth's jwt callback
+ * calls it at sign-in, and any other code that signs a user in (an API answering with the cookie)
+ * must call it too, then encodeSessionCookie(). checkSessionToken() runs on every request that reads
+ * the session (the jwt callback): a row that is ended, expired, missing or for another user ends the
+ * session, and the role and phone come from the database, never from the token.
+ */
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { encode, type JWT } from "next-auth/jwt";
+import type { Db } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { UserRole } from "./users";
+
+export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+/** How often a used session's expiry moves forward (one write per session per day at most). */
+export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
+
+export type SessionTokenPayload = { sub: string; phone: string; role: UserRole; sid: string };
+
+/** The session is over (signed out, ended by an admin, expired, user deleted): sign in again. */
+export class SessionEndedError extends Error {
+  constructor(readonly reason: "no_sid" | "unknown" | "ended" | "expired" | "other_user") {
+    super(`session ended: ${reason}`);
+    this.name = "SessionEndedError";
+  }
+}
+
+/** Starts a server-side session for `user` and returns the JWT payload that names it. */
+export async function createSessionToken(
+  db: Db,
+  user: { id: string; phone: string; role: UserRole },
+  now = new Date(),
+): Promise<SessionTokenPayload> {
+  const sid = randomBytes(24).toString("base64url");
+  await db.authSession.create({
+    data: { id: sid, userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) },
+  });
+  return { sub: user.id, phone: user.phone, role: user.role, sid };
+}
+
+/**
+ * The token of a live session, with the user's phone and role as the database has them now.
+ * Throws SessionEndedError otherwise. One indexed primary-key read per call; a write at most once a
+ * day per session, to slide its expiry.
+ */
+export async function checkSessionToken(db: Db, token: JWT, now = new Date()): Promise<JWT> {
+  const sid = typeof token.sid === "string" ? token.sid : "";
+  if (!sid || sid.length > 100) throw new SessionEndedError("no_sid");
+  const row = await db.authSession.findUnique({
+    where: { id: sid },
+    select: { userId: true, expiresAt: true, endedAt: true, user: { select: { phone: true, role: true } } },
+  });
+  if (!row) throw new SessionEndedError("unknown");
+  if (row.endedAt) throw new SessionEndedError("ended");
+  if (row.expiresAt.getTime() <= now.getTime()) throw new SessionEndedError("expired");
+  if (row.userId !== token.sub) throw new SessionEndedError("other_user");
+  const renewAt = row.expiresAt.getTime() - (SESSION_MAX_AGE_SECONDS - SESSION_UPDATE_AGE_SECONDS) * 1000;
+  if (now.getTime() >= renewAt) {
+    await db.authSession.updateMany({
+      where: { id: sid, endedAt: null },
+      data: { expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) },
+    });
+  }
+  return { ...token, phone: row.user.phone, role: row.user.role };
+}
+
+/** Ends one session (sign-out). Idempotent. */
+export async function endSession(db: Db, sid: string, now = new Date()): Promise<boolean> {
+  if (!sid) return false;
+  const { count } = await db.authSession.updateMany({ where: { id: sid, endedAt: null }, data: { endedAt: now } });
+  return count > 0;
+}
+
+/** Ends every live session of a user ("sign out everywhere"); returns how many were live. */
+export async function endUserSessions(db: Pick<Db, "authSession">, userId: string, now = new Date()): Promise<number> {
+  const { count } = await db.authSession.updateMany({ where: { userId, endedAt: null, expiresAt: { gt: now } }, data: { endedAt: now } });
+  return count;
+}
+
+/** next-auth's session cookie name: `__Secure-` prefixed when the app is served over HTTPS. */
+export function sessionCookieName(): string {
+  return env().NEXTAUTH_URL?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
+
+/**
+ * The session cookie for a payload from createSessionToken(), exactly as next-auth sets it (same
+ * name, encryption, lifetime and flags), for a response that signs the user in by itself.
+ */
+export async function encodeSessionCookie(
+  payload: SessionTokenPayload,
+): Promise<{ name: string; value: string; options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; maxAge: number } }> {
+  const value = await encode({ token: payload, secret: env().NEXTAUTH_SECRET, maxAge: SESSION_MAX_AGE_SECONDS });
+  return {
+    name: sessionCookieName(),
+    value,
+    options: { httpOnly: true, sameSite: "lax", path: "/", secure: !!env().NEXTAUTH_URL?.startsWith("https://"), maxAge: SESSION_MAX_AGE_SECONDS },
+  };
+}

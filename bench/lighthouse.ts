@@ -42,7 +42,7 @@ const RESULTS_DIR = path.join(ROOT, "bench", "results");
 const SMS_ENV = { SMS_PROVIDER: "mshastra", MSHASTRA_USER: "bench-user", MSHASTRA_PASSWORD: "bench-password", MSHASTRA_SENDER: "PhoneOTP" };
 const log = (s: string) => console.error(`[lighthouse ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
-type Run = { scores: Record<string, number>; metrics: Record<string, number>; belowFull: string[] };
+type Run = { scores: Record<string, number>; metrics: Record<string, number>; belowFull: [string, number][] };
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,8 +64,8 @@ async function audit(url: string): Promise<Run> {
     // Scored audits that did not pass, so a lost point says where it went.
     const belowFull = CATEGORIES.flatMap((c) =>
       (lhr.categories[c]?.auditRefs ?? [])
-        .filter((ref) => ref.weight > 0 && lhr.audits[ref.id]?.score !== null && (lhr.audits[ref.id]?.score ?? 1) < 1)
-        .map((ref) => `${c}: ${ref.id} (${lhr.audits[ref.id]?.score})`),
+        .filter((ref) => ref.weight > 0 && typeof lhr.audits[ref.id]?.score === "number" && lhr.audits[ref.id].score! < 1)
+        .map((ref): [string, number] => [`${c}/${ref.id}`, lhr.audits[ref.id].score!]),
     );
     return { scores, metrics, belowFull };
   } finally {
@@ -123,8 +123,9 @@ async function main() {
     lines.push(`| ${page} | ${cells.join(" | ")} | ${metricCells.join(" | ")} |`);
     const missed = CATEGORIES.filter((c) => median(rs.map((r) => r.scores[c])) < TARGETS[c]);
     verdicts.push(`${page}: ${missed.length ? `below target in ${missed.join(", ")}` : "meets performance ≥ 95, accessibility 100, best practices ≥ 95"} (medians)`);
-    const lost = [...new Set(rs.flatMap((r) => r.belowFull))];
-    if (lost.length) verdicts.push(`  audits below full score in some run: ${lost.join("; ")}`);
+    const lost = new Map<string, string[]>();
+    for (const r of rs) for (const [id, score] of r.belowFull) lost.set(id, [...(lost.get(id) ?? []), score.toFixed(2)]);
+    if (lost.size) verdicts.push(`audits that lost points (their scores in the runs that did): ${[...lost].map(([id, scores]) => `${id} ${scores.join("/")}`).join("; ")}`);
   }
   const markdown = `${lines.join("\n")}\n\n${verdicts.map((v) => `- ${v}`).join("\n")}\n`;
   console.log(`\n${markdown}`);
@@ -132,7 +133,7 @@ async function main() {
   const file = path.join(RESULTS_DIR, `lighthouse-${RUN_ID}.json`);
   writeFileSync(file, `${JSON.stringify({ runId: RUN_ID, commit: build.commit, load1, runs, results }, null, 2)}\n`);
   if (!args.ref) updateLatest(RESULTS_DIR, "lighthouse", `## Lighthouse\n\n${markdown}`);
-  log(`wrote ${path.relative(ROOT, file)} and bench/results/latest.md`);
+  log(`wrote ${path.relative(ROOT, file)}${args.ref ? "" : " and bench/results/latest.md"}`);
 }
 
 main().then(

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
+import { compileTrustProxy } from "./client-ip";
 import { parseTestNumbers } from "./otp/config";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -31,7 +32,8 @@ const schema = z.object({
   DATABASE_URL: str(),
   DATABASE_POOL_SIZE: int(10, 1, 200),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
-  TRUST_PROXY: bool(),
+  TRUST_PROXY: z.preprocess((v) => emptyToUndefined(v) ?? "0", z.string().trim()),
+  IP_V6_PREFIX: int(64, 1, 128),
 
   OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
@@ -157,6 +159,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!isSupportedCountry(e.PHONE_DEFAULT_COUNTRY)) report("PHONE_DEFAULT_COUNTRY", `'${e.PHONE_DEFAULT_COUNTRY}' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)`);
   const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => !isSupportedCountry(c));
   if (unknownCountries.length) report("PHONE_ALLOWED_COUNTRIES", `not ISO 3166-1 country codes with a numbering plan: ${unknownCountries.join(", ")}`);
+  try {
+    compileTrustProxy(e.TRUST_PROXY);
+  } catch (error) {
+    report("TRUST_PROXY", (error as Error).message);
+  }
   try {
     parseTestNumbers(e.OTP_TEST_NUMBERS, e.OTP_LENGTH);
   } catch (error) {

@@ -182,8 +182,8 @@ type VerifyRow = {
  * UPDATE is the race gate: it locks the newest pending verification for phone+purpose and either
  * marks it verified (right code, in time, under the attempt limit), marks it expired, or counts a
  * wrong attempt (locking at the limit). Concurrent calls serialise on the row lock and re-check
- * `status = 'pending'`, so one code verifies once. The same statement applies the per-IP verify
- * limit and records the attempt.
+ * `status = 'pending'`, so one code verifies once. The same call applies the per-IP verify limit
+ * under an advisory lock for the IP key (exact across instances) and records the attempt.
  */
 export async function verifyOtp(
   ctx: OtpContext,
@@ -208,16 +208,12 @@ export async function verifyOtp(
   if (row.id && row.status === "verified") {
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
   }
-  if (!row.id && ipLimit && row.ip_attempts >= ipLimit && row.ip_oldest) {
+  if (!row.id && !row.status && ipLimit && row.ip_oldest) {
     await recordRefusal(ctx, "verify_ip_hour", phone, input);
     throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
   }
-  let result = row.status;
-  if (!row.id) {
-    // Nothing pending: tell an expired or locked code apart from none at all (e.g. already used).
-    result = await explainNoPending(ctx.db, phone, purpose);
-    await ctx.db.verifyAttempt.create({ data: { verificationId: null, phone, purpose, ip, result, createdAt: now } });
-  }
+  // Without a pending code, r_status says why (expired, locked or not_found), already recorded.
+  const result = row.status;
   if (result === "expired") throw new AppError("expired", "This code has expired. Request a new one.");
   if (result === "locked") throw new AppError("locked", "Too many wrong codes. Request a new code.");
   if (result === "pending" && row.maxAttempts !== null && row.attempts !== null) {
@@ -225,15 +221,6 @@ export async function verifyOtp(
     throw new AppError("invalid_code", `That code is not right. ${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`, { attemptsLeft });
   }
   throw new AppError("not_found", "There is no active code for this number. Request a new one.");
-}
-
-async function explainNoPending(db: Db, phone: string, purpose: string): Promise<string> {
-  const latest = await db.verification.findFirst({
-    where: { phone, purpose },
-    orderBy: { createdAt: "desc" },
-    select: { status: true },
-  });
-  return latest?.status === "expired" || latest?.status === "locked" ? latest.status : "not_found";
 }
 
 /**

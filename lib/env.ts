@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isSupportedCountry } from "libphonenumber-js/max";
+import { NON_GEOGRAPHIC, NUMBER_TYPES } from "./phone";
 import { z } from "zod";
 import { compileTrustProxy } from "./client-ip";
 import { parseTestNumbers } from "./otp/config";
@@ -54,6 +55,7 @@ const schema = z.object({
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
   PHONE_ALLOWED_COUNTRIES: list("", (code) => code.toUpperCase()),
+  PHONE_ALLOWED_TYPES: list("MOBILE,FIXED_LINE_OR_MOBILE", (type) => type.toUpperCase()),
 
   SMS_PROVIDER: list("console"),
   SMS_ALLOW_CONSOLE_IN_PRODUCTION: bool(),
@@ -157,8 +159,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");
   if (!isSupportedCountry(e.PHONE_DEFAULT_COUNTRY)) report("PHONE_DEFAULT_COUNTRY", `'${e.PHONE_DEFAULT_COUNTRY}' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)`);
-  const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => !isSupportedCountry(c));
+  const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => c !== "*" && c !== NON_GEOGRAPHIC && !isSupportedCountry(c));
   if (unknownCountries.length) report("PHONE_ALLOWED_COUNTRIES", `not ISO 3166-1 country codes with a numbering plan: ${unknownCountries.join(", ")}`);
+  // SMS pumping is paid per message to ranges in countries an operator never serves: no silent default.
+  if (isProduction && e.PHONE_ALLOWED_COUNTRIES.length === 0) {
+    report("PHONE_ALLOWED_COUNTRIES", "required in production: list the countries you serve (e.g. TZ,KE), or set * to allow every country knowingly");
+  }
+  const unknownTypes = e.PHONE_ALLOWED_TYPES.filter((t) => !(NUMBER_TYPES as string[]).includes(t));
+  if (unknownTypes.length) report("PHONE_ALLOWED_TYPES", `unknown number types: ${unknownTypes.join(", ")} (use ${NUMBER_TYPES.join(", ")})`);
   try {
     compileTrustProxy(e.TRUST_PROXY);
   } catch (error) {

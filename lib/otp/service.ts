@@ -39,6 +39,10 @@ const PHONE_MESSAGES: Record<PhoneError["problem"], string> = {
   empty: "Enter your phone number.",
   invalid: "Enter a valid mobile number, including the country code.",
   not_mobile: "That number cannot receive SMS. Use a mobile number.",
+  landline: "That looks like a landline, which cannot receive SMS. Use a mobile number.",
+  voip: "Internet (VoIP) numbers cannot receive our codes. Use a mobile number.",
+  premium: "Premium-rate, shared-cost and toll-free numbers cannot receive our codes. Use a mobile number.",
+  non_geographic: "Satellite and international-network numbers cannot receive our codes. Use a mobile number.",
   country_not_allowed: "Phone numbers from this country are not supported.",
 };
 

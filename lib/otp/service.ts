@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../api/errors";
 import type { Db } from "../db/connection";
+import { recordRefusal } from "../audit/refusals";
 import { log } from "../log";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { renderOtpMessage } from "../sms/template";
@@ -88,10 +89,12 @@ const SEND_REFUSALS: Record<string, string> = {
   ip_hour: "Too many codes were requested from your network.",
 };
 
-async function recordRefusal(ctx: OtpContext, rule: string, phone: string | null, meta: RequestMeta) {
-  await ctx.db.auditEvent
-    .create({ data: { type: "rate_limited", phone, ip: meta.ip ?? null, userAgent: meta.userAgent ?? null, data: { rule }, createdAt: ctx.now() } })
-    .catch((error: Error) => log.warn("could not record refusal", { error: error.name }));
+/** The limit's refusal, aggregated per rule, key (the phone or the address it counts) and minute. */
+async function recordLimit(ctx: OtpContext, rule: string, phone: string, meta: RequestMeta) {
+  const byIp = rule === "ip_hour" || rule === "verify_ip_hour";
+  const key = byIp ? meta.ip : phone;
+  if (!key) return;
+  await recordRefusal(ctx.db, { type: "rate_limited", rule, key, keyKind: byIp ? "ip" : "phone", userAgent: meta.userAgent, at: ctx.now() });
 }
 
 /**
@@ -124,7 +127,7 @@ export async function sendOtp(
       ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
       ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
-    await recordRefusal(ctx, gate.refused_rule, phone.e164, input);
+    await recordLimit(ctx, gate.refused_rule, phone.e164, input);
     throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
   }
 
@@ -213,7 +216,7 @@ export async function verifyOtp(
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
   }
   if (!row.id && !row.status && ipLimit && row.ip_oldest) {
-    await recordRefusal(ctx, "verify_ip_hour", phone, input);
+    await recordLimit(ctx, "verify_ip_hour", phone, input);
     throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
   }
   // Without a pending code, r_status says why (expired, locked or not_found), already recorded.

@@ -1,9 +1,10 @@
 -- Per-IP windows exact under concurrency. Before, only the phone was locked: two sends for different
 -- numbers from one address, or any two verifies from one address, read the IP window at the same
 -- time and both passed it (measured on PostgreSQL: 3,000 concurrent verifies passed 204 of a limit
--- of 60, sends 37 of 30). Now each function takes a transaction-scoped advisory lock for the IP key
--- before it reads the window, in its own statement, so (the functions being VOLATILE, under READ
--- COMMITTED) the count sees every row written by the holders before it.
+-- of 60, sends 37 of 30). Now each function, when the window is not already full, takes a
+-- transaction-scoped advisory lock for the IP key and reads the window again in its own statement,
+-- so (the functions being VOLATILE, under READ COMMITTED) the count sees every row written by the
+-- holders before it.
 --
 -- Lock order, the same in every transaction, so no cycle (deadlock) can form:
 --   1. the phone lock, pg_advisory_xact_lock(hashtext(phone)) — the one-key space, as before, so an
@@ -70,11 +71,18 @@ BEGIN
     RETURN;
   END IF;
   IF p_max_ip_hour > 0 AND p_ip IS NOT NULL THEN
-    -- Its own statement: the count below runs on a snapshot taken after the lock was granted.
-    PERFORM pg_advisory_xact_lock(1330925641, hashtext(p_ip));
     SELECT count(*), min(v."createdAt") INTO ip_hour, ip_hour_oldest
       FROM "Verification" v
      WHERE v.ip = p_ip AND v."createdAt" > hour_ago;
+    -- A full window refuses without queueing for the lock (a later snapshot can only count more),
+    -- so a flood from one address does not serialise. Under the limit: lock, then count again in
+    -- its own statement, on a snapshot taken after the lock was granted.
+    IF ip_hour < p_max_ip_hour THEN
+      PERFORM pg_advisory_xact_lock(1330925641, hashtext(p_ip));
+      SELECT count(*), min(v."createdAt") INTO ip_hour, ip_hour_oldest
+        FROM "Verification" v
+       WHERE v.ip = p_ip AND v."createdAt" > hour_ago;
+    END IF;
     IF ip_hour >= p_max_ip_hour THEN
       RETURN QUERY SELECT 'ip_hour'::text, ip_hour_oldest + interval '1 hour';
       RETURN;
@@ -123,10 +131,16 @@ DECLARE
   latest text;
 BEGIN
   IF p_ip_limit > 0 AND p_ip IS NOT NULL THEN
-    PERFORM pg_advisory_xact_lock(1330925642, hashtext(p_ip));
+    -- As in otp_begin_send: a full window refuses at once; under the limit, lock and count again.
     SELECT count(*)::int, min(a."createdAt") INTO ip_n, ip_first
       FROM "VerifyAttempt" a
      WHERE a.ip = p_ip AND a."createdAt" > p_now - interval '1 hour';
+    IF ip_n < p_ip_limit THEN
+      PERFORM pg_advisory_xact_lock(1330925642, hashtext(p_ip));
+      SELECT count(*)::int, min(a."createdAt") INTO ip_n, ip_first
+        FROM "VerifyAttempt" a
+       WHERE a.ip = p_ip AND a."createdAt" > p_now - interval '1 hour';
+    END IF;
     IF ip_n >= p_ip_limit THEN
       RETURN QUERY SELECT NULL::text, NULL::text, NULL::int, NULL::int, ip_n, ip_first;
       RETURN;

@@ -36,6 +36,17 @@ describe("parseEnv", () => {
     expect(problems({ ...production, PHONE_ALLOWED_COUNTRIES: "TZ,001" })).toEqual([]);
     expect(problems({ NODE_ENV: "development", ...SECRETS })).toEqual([]);
   });
+  it("reads ALLOWED_ORIGINS as origins and refuses anything with a path or no scheme", () => {
+    expect(parseEnv({ NODE_ENV: "test", ALLOWED_ORIGINS: "https://App.example.com/, http://localhost:3000", ...SECRETS }).ALLOWED_ORIGINS).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
+    expect(problems({ NODE_ENV: "test", ALLOWED_ORIGINS: "app.example.com,https://a.example/login", ...SECRETS })).toEqual([
+      "ALLOWED_ORIGINS: not origins (scheme://host[:port], no path): app.example.com, https://a.example/login",
+    ]);
+    expect(parseEnv({ NODE_ENV: "test", ...SECRETS }).SEED_ROUTES).toBe(true);
+    expect(parseEnv({ NODE_ENV: "test", SEED_ROUTES: "off", ...SECRETS }).SEED_ROUTES).toBe(false);
+  });
   it("defaults PHONE_ALLOWED_TYPES to mobile numbers and refuses unknown types", () => {
     expect(parseEnv({ NODE_ENV: "test", ...SECRETS }).PHONE_ALLOWED_TYPES).toEqual(["MOBILE", "FIXED_LINE_OR_MOBILE"]);
     expect(parseEnv({ NODE_ENV: "test", PHONE_ALLOWED_TYPES: "mobile, voip", ...SECRETS }).PHONE_ALLOWED_TYPES).toEqual(["MOBILE", "VOIP"]);

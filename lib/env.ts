@@ -39,6 +39,8 @@ const schema = z.object({
   OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  ALLOWED_ORIGINS: list("", (origin) => origin.toLowerCase().replace(/\/+$/, "")),
+  SEED_ROUTES: bool(true),
 
   OTP_LENGTH: int(6, 4, 10),
   OTP_TTL_SECONDS: int(300, 10, 86_400),
@@ -167,6 +169,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const unknownTypes = e.PHONE_ALLOWED_TYPES.filter((t) => !(NUMBER_TYPES as string[]).includes(t));
   if (unknownTypes.length) report("PHONE_ALLOWED_TYPES", `unknown number types: ${unknownTypes.join(", ")} (use ${NUMBER_TYPES.join(", ")})`);
+  const badOrigins = e.ALLOWED_ORIGINS.filter((o) => !URL.canParse(o) || new URL(o).origin !== o);
+  if (badOrigins.length) report("ALLOWED_ORIGINS", `not origins (scheme://host[:port], no path): ${badOrigins.join(", ")}`);
   try {
     compileTrustProxy(e.TRUST_PROXY);
   } catch (error) {

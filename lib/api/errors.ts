@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   unauthorized: 401,
   forbidden: 403,
+  cross_site: 403,
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,

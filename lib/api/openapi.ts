@@ -73,14 +73,14 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: "Send a one-time code by SMS",
           description: "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP.",
           requestBody: jsonBody(sendOtpSchema),
-          responses: responses(sendResponse, [...COMMON, "sms_failed"]),
+          responses: responses(sendResponse, [...COMMON, "cross_site", "sms_failed"]),
         },
       },
       "/api/otp/verify": {
         post: {
           summary: "Verify a one-time code",
           requestBody: jsonBody(verifyOtpSchema),
-          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found"]),
+          responses: responses(verifyResponse, [...COMMON, "cross_site", "invalid_code", "expired", "locked", "not_found"]),
         },
       },
       "/api/users/send-otp/": {
@@ -90,6 +90,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: {
             200: { description: '{"message":"OTP sent successfully","status":"success"}', content: { "application/json": { schema: schema(seedMessage) } } },
             400: { description: "Phone number is required | Invalid phone number format | Unknown purpose. Use one of: …" },
+            403: { description: '{"detail":"CSRF Failed: Origin checking failed - … does not match any trusted origins."} (a cross-site browser request)' },
             413: { description: '{"message":"Request body too large"}' },
             429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
             500: { description: "Failed to send OTP. Please try again. (every SMS provider failed, or the database is down)" },
@@ -106,6 +107,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
               description:
                 "Invalid OTP code | OTP code has expired. Please request a new one. | Too many invalid attempts. Please request a new OTP. | Phone number is required | Invalid phone number format | OTP code is required | OTP must be numeric | Unknown purpose. Use one of: …",
             },
+            403: { description: '{"detail":"CSRF Failed: …"} (a cross-site browser request)' },
             413: { description: "Request body too large" },
             429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
             500: { description: "Error verifying OTP. Please try again. (the database is down)" },

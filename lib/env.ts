@@ -83,6 +83,7 @@ const schema = z.object({
 
   ADMIN_PHONES: list(""),
   VERIFICATION_RETENTION_DAYS: int(90, 1, 36_500),
+  AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -4,6 +4,7 @@
  * statement (INSERT … ON CONFLICT on the unique aggregateKey), exact under concurrency.
  */
 import "server-only";
+import { createHash } from "node:crypto";
 import type { Db } from "../db/connection";
 import { log } from "../log";
 
@@ -26,7 +27,8 @@ const MINUTE = 60_000;
 export async function recordRefusal(db: Db, r: Refusal): Promise<void> {
   const minute = new Date(Math.floor(r.at.getTime() / MINUTE) * MINUTE).toISOString();
   const key = r.key.slice(0, 200);
-  const aggregateKey = `${r.type}|${r.rule}|${key}|${minute}`;
+  // A digest, not the text: the unique index stays small when every refusal has its own key.
+  const aggregateKey = createHash("sha256").update(`${r.type}|${r.rule}|${key}|${minute}`).digest("base64url").slice(0, 22);
   const data = JSON.stringify({ rule: r.rule, key });
   try {
     await db.$executeRaw`

@@ -83,6 +83,7 @@ export function productEnv(o: ProductOptions): Record<string, string> {
     MSHASTRA_PASSWORD: "bench-password",
     MSHASTRA_SENDER: "PhoneOTP",
     TRUST_PROXY: "1",
+    PHONE_ALLOWED_COUNTRIES: "TZ",
     LOG_LEVEL: "warn",
     ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
     ...o.env,

@@ -22,7 +22,8 @@ export type Stats = {
   smsFailed: number;
   smsFailurePct: number | null;
   locked: number;
-  /** Requests refused by a rate limit (AuditEvent "rate_limited" plus verify calls answered rate_limited). */
+  /** Requests refused by a rate limit (the counts of AuditEvent "rate_limited" rows, which aggregate
+   *  one rule, key and minute each, plus verify calls answered rate_limited). */
   rateLimited: number;
   series: StatsPoint[];
 };
@@ -56,7 +57,7 @@ export async function getStats(actor: AdminActor, db: Db, q: { from: Date; to: D
         AND "createdAt" < (CAST(${to} AS timestamptz) AT TIME ZONE 'UTC')
       GROUP BY 1 ORDER BY 1`,
     db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM "AuditEvent"
+      SELECT COALESCE(sum("count"), 0)::int AS n FROM "AuditEvent"
       WHERE type = 'rate_limited'
         AND "createdAt" >= (CAST(${from} AS timestamptz) AT TIME ZONE 'UTC')
         AND "createdAt" < (CAST(${to} AS timestamptz) AT TIME ZONE 'UTC')`,

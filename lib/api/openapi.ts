@@ -128,6 +128,7 @@ const seedSend = (operationId: string, summary: string) => ({
     responses: {
       200: { description: "Sent", content: jsonContent(schema(seedSent)) },
       400: { description: "Phone number is required | Invalid phone number format | Unknown purpose…", content: jsonContent(schema(seedSendRefused)) },
+      403: { description: "CSRF Failed: … (a cross-site browser request, refused as Django's CSRF origin check does)", content: jsonContent(schema(drfDetail)) },
       413: { description: "Request body too large", content: jsonContent(schema(seedMessage)) },
       429: { description: "Too many OTP requests. Please try again later.", headers: retryAfter, content: jsonContent(schema(seedMessage)) },
       500: {
@@ -154,6 +155,7 @@ const seedVerify = (operationId: string, summary: string) => ({
           "Phone number is required | Invalid phone number format | OTP code is required | OTP must be numeric | Unknown purpose…",
         content: jsonContent(schema(seedNotVerified)),
       },
+      403: { description: "CSRF Failed: … (a cross-site browser request, refused as Django's CSRF origin check does)", content: jsonContent(schema(drfDetail)) },
       413: { description: "Request body too large", content: jsonContent(schema(seedNotVerified)) },
       429: { description: "Too many OTP requests. Please try again later.", headers: retryAfter, content: jsonContent(schema(seedNotVerified)) },
       500: { description: "Error verifying OTP. Please try again. | Error verifying OTP: Unsupported media type … in request.", content: jsonContent(schema(seedNotVerified)) },

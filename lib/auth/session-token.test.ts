@@ -17,8 +17,8 @@ stubRouteEnv();
 
 const DAY = 86_400_000;
 
-describeEachDatabase("server-side sessions", (use) => {
-  const newUser = (role: "USER" | "ADMIN" = "USER") => use().db.user.create({ data: { phone: uniquePhone(), role } });
+describeEachDatabase("server-side sessions", (database) => {
+  const newUser = (role: "USER" | "ADMIN" = "USER") => database().db.user.create({ data: { phone: uniquePhone(), role } });
 
   it("starts a session row and names it in the token; a check answers the phone and role the database has now", async () => {
     const { db } = use();

@@ -48,7 +48,7 @@ export function otpConfigFromEnv(env: Env): OtpConfig {
     maxVerifyPerIpPerHour: env.OTP_MAX_VERIFY_PER_IP_PER_HOUR,
     loginTokenTtlSeconds: env.OTP_LOGIN_TOKEN_TTL_SECONDS,
     testNumbers: testNumbersAllowed ? parseTestNumbers(env.OTP_TEST_NUMBERS, env.OTP_LENGTH) : new Map(),
-    phone: { defaultCountry: env.PHONE_DEFAULT_COUNTRY, allowedCountries: env.PHONE_ALLOWED_COUNTRIES },
+    phone: { defaultCountry: env.PHONE_DEFAULT_COUNTRY, allowedCountries: env.PHONE_ALLOWED_COUNTRIES, allowedTypes: env.PHONE_ALLOWED_TYPES },
     sms: { APP_NAME: env.APP_NAME, SMS_TEMPLATE: env.SMS_TEMPLATE, SMS_TEMPLATES: env.SMS_TEMPLATES, WEBOTP_DOMAIN: env.WEBOTP_DOMAIN },
   };
 }

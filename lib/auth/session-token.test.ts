@@ -21,7 +21,7 @@ describeEachDatabase("server-side sessions", (database) => {
   const newUser = (role: "USER" | "ADMIN" = "USER") => database().db.user.create({ data: { phone: uniquePhone(), role } });
 
   it("starts a session row and names it in the token; a check answers the phone and role the database has now", async () => {
-    const { db } = use();
+    const { db } = database();
     const user = await newUser("ADMIN");
     const token = await createSessionToken(db, user);
     expect(token).toEqual({ sub: user.id, phone: user.phone, role: "ADMIN", sid: expect.stringMatching(/^[\w-]{32}$/) });
@@ -32,7 +32,7 @@ describeEachDatabase("server-side sessions", (database) => {
   });
 
   it("refuses an ended session, an expired one, one of another user, and one whose user was deleted", async () => {
-    const { db } = use();
+    const { db } = database();
     const user = await newUser();
     const now = new Date();
     const ended = await createSessionToken(db, user);
@@ -54,7 +54,7 @@ describeEachDatabase("server-side sessions", (database) => {
   });
 
   it("slides a used session's expiry forward at most once per day", async () => {
-    const { db } = use();
+    const { db } = database();
     const user = await newUser();
     const start = new Date("2026-06-01T10:00:00Z");
     const token = await createSessionToken(db, user, start);
@@ -70,7 +70,7 @@ describeEachDatabase("server-side sessions", (database) => {
   });
 
   it("signs a user out everywhere without touching anyone else's sessions", async () => {
-    const { db } = use();
+    const { db } = database();
     const user = await newUser();
     const other = await newUser();
     const mine = [await createSessionToken(db, user), await createSessionToken(db, user)];
@@ -82,7 +82,7 @@ describeEachDatabase("server-side sessions", (database) => {
   });
 
   it("encodes the session cookie exactly as next-auth reads it", async () => {
-    const { db } = use();
+    const { db } = database();
     const user = await newUser();
     const payload = await createSessionToken(db, user);
     const cookie = await encodeSessionCookie(payload);

@@ -73,7 +73,17 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: "Send a one-time code by SMS",
           description: "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP.",
           requestBody: jsonBody(sendOtpSchema),
-          responses: responses(sendResponse, [...COMMON, "sms_failed"]),
+          responses: responses(sendResponse, [...COMMON, "sms_failed", "challenge_required", "blocked"]),
+        },
+      },
+      "/api/otp/challenge": {
+        get: {
+          summary: "A bot challenge to solve before sending (OTP_CHALLENGE)",
+          description:
+            "ALTCHA (default): { provider, mode, algorithm, challenge, maxnumber, salt, signature }; send the solver's base64 payload " +
+            "as `challenge` in POST /api/otp/send. Turnstile or hCaptcha: { provider, mode, siteKey, scriptUrl }; send the widget's token. " +
+            "Solutions are single-use and expire. With mode `off` no challenge is needed.",
+          responses: { 200: { description: "A challenge (or { provider, mode: \"off\" })" } },
         },
       },
       "/api/otp/verify": {

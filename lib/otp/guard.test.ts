@@ -147,11 +147,12 @@ describeEachDatabase("fraud guard", (use) => {
     const blocks = await use().db.otpBlock.findMany({ where: { key: range } });
     expect(blocks).toHaveLength(1);
     expect(blocks[0].mode).toBe("monitor");
-    await use().db.otpGuardSetting.create({ data: { id: 1, mode: "enforce" } });
+    const { db } = use();
+    await db.otpGuardSetting.create({ data: { id: 1, mode: "enforce" } });
     try {
       expect(await outcome(sendOtp(ctx, { phone: phones[4] }))).toBe("blocked");
     } finally {
-      await use().db.otpGuardSetting.delete({ where: { id: 1 } });
+      await db.otpGuardSetting.delete({ where: { id: 1 } });
     }
   });
 

@@ -13,7 +13,7 @@
  * Windows are real (no simulated clock): each scenario runs ~BENCH_ABUSE_SECONDS (default 60 s),
  * well inside one budget hour, so "per range per hour" figures are upper bounds of the hour.
  *
- *   npm run bench:abuse [-- --seconds 60 --legit-rate 2 --attack-rate 25]
+ *   npm run bench:abuse [-- --seconds 60 --legit-rate 2 --attack-rate 25 --solve-attack-rate 15 --build-dir .]
  */
 import { createHash, randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -30,8 +30,11 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: process.env.BENCH_ABUSE_SECONDS ?? "60" },
     "legit-rate": { type: "string", default: "2" },
     "attack-rate": { type: "string", default: "25" },
-    "solve-attack-rate": { type: "string", default: "8" },
+    "solve-attack-rate": { type: "string", default: "15" },
     scenarios: { type: "string", default: "no-solve,solve" },
+    // A directory with an existing production build (e.g. "." after `npm run build`) instead of
+    // building the committed HEAD under data/bench/build.
+    "build-dir": { type: "string" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -204,10 +207,12 @@ async function main() {
   const logDir = path.join(ROOT, "data", "bench", "abuse-logs");
   mkdirSync(logDir, { recursive: true });
   const log = (s: string) => console.error(`[bench:abuse] ${s}`);
-  const build = productBuild({ log, env: {} });
+  const build = args["build-dir"]
+    ? { dir: path.resolve(args["build-dir"]), key: "given", commit: undefined, builtNow: false, seconds: 0 }
+    : productBuild({ log, env: {} });
   log(`product build ${build.key}${build.builtNow ? ` (built in ${build.seconds} s)` : " (reused)"}`);
   const gateway = await startGateway(logDir);
-  const out: string[] = [`## bench:abuse — ${new Date().toISOString().slice(0, 16)}Z, commit ${build.commit?.slice(0, 10) ?? "worktree"}`, ""];
+  const out: string[] = [`## bench:abuse — ${new Date().toISOString().slice(0, 16)}Z, ${build.commit ? `commit ${build.commit.slice(0, 10)}` : `build ${build.dir}`}`, ""];
   try {
     for (const name of args.scenarios.split(",") as ("no-solve" | "solve")[]) {
       log(`scenario ${name}: ${SECONDS} s`);

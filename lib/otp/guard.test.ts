@@ -2,6 +2,7 @@ import { expect, it } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import { describeEachDatabase } from "@/test/db";
 import { createClock, createTestContext, lastCodeSentTo } from "@/test/otp-context";
+import { purgeGuardData } from "./guard";
 import { sendOtp, verifyOtp } from "./service";
 
 async function outcome(promise: Promise<unknown>): Promise<string> {
@@ -183,5 +184,21 @@ describeEachDatabase("fraud guard", (use) => {
     const { ctx } = createTestContext(use().db, { ...GUARD, OTP_MAX_SENDS_PER_HOUR: "1", OTP_TEST_NUMBERS: "+255700000001:123456", OTP_RESEND_COOLDOWN_SECONDS: "0" }, createClock(new Date("2026-03-11T10:00:00Z")));
     for (let i = 0; i < 3; i++) expect(await outcome(sendOtp(ctx, { phone: "+255700000001" }))).toBe("sent");
     expect(await outcome(sendOtp(ctx, { phone: numbersInFreshRange(1).phones[0] }))).toBe("sent");
+  });
+
+  it("purges past budget hours, traffic older than the baseline, expired challenges and long-ended blocks, keeping the rest", async () => {
+    const { db } = use();
+    const now = new Date("2020-05-01T12:30:00Z"); // before every other test's data in this database
+    const h = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+    await db.otpBudgetCounter.createMany({ data: [{ scope: "range", key: "+2557999", window: h(3), count: 5 }, { scope: "range", key: "+2557999", window: h(0.5), count: 2 }] });
+    await db.otpTraffic.createMany({ data: [{ scope: "range", key: "+2557999", bucket: h(24 * 9), sends: 1 }, { scope: "range", key: "+2557999", bucket: h(24 * 6), sends: 1 }] });
+    await db.otpChallengeUse.createMany({ data: [{ signature: "old", expiresAt: h(1) }, { signature: "live", expiresAt: h(-0.1) }] });
+    await db.otpBlock.createMany({ data: [
+      { id: "old-block", scope: "range", key: "+2557999", reason: "manual", mode: "enforce", startsAt: h(24 * 100), endsAt: h(24 * 99) },
+      { id: "new-block", scope: "range", key: "+2557999", reason: "manual", mode: "enforce", startsAt: h(2), endsAt: h(1) },
+    ] });
+    expect(await purgeGuardData(db, { now, baselineDays: 7, blocksBefore: h(24 * 90) })).toEqual({ budgets: 1, traffic: 1, challenges: 1, blocks: 1 });
+    expect(await db.otpBlock.findMany({ where: { key: "+2557999" }, select: { id: true } })).toEqual([{ id: "new-block" }]);
+    expect(await db.otpChallengeUse.findMany({ where: { signature: { in: ["old", "live"] } }, select: { signature: true } })).toEqual([{ signature: "live" }]);
   });
 });

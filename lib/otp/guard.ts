@@ -86,3 +86,20 @@ export async function riskReason(ctx: OtpContext, phone: ParsedPhone, ip: string
       ${phone.country ?? null}, ${ip}, ${ctx.config.maxSendsPerIpPerHour}::int, ${guard.maxSendsPerHour}::int) AS reason`;
   return row.reason;
 }
+
+/**
+ * Deletes what the guard no longer needs (npm run db:purge): budget rows of past hours, traffic
+ * older than the baseline period, used challenges past their expiry, and blocks that ended before
+ * `blocksBefore` (the verification retention cutoff).
+ */
+export async function purgeGuardData(db: OtpContext["db"], opts: { now: Date; baselineDays: number; blocksBefore: Date }) {
+  const hourAgo = new Date(opts.now.getTime() - 3_600_000);
+  const trafficBefore = new Date(opts.now.getTime() - (opts.baselineDays + 1) * 86_400_000);
+  const [budgets, traffic, challenges, blocks] = await db.$transaction([
+    db.otpBudgetCounter.deleteMany({ where: { window: { lt: hourAgo } } }),
+    db.otpTraffic.deleteMany({ where: { bucket: { lt: trafficBefore } } }),
+    db.otpChallengeUse.deleteMany({ where: { expiresAt: { lt: opts.now } } }),
+    db.otpBlock.deleteMany({ where: { endsAt: { lt: opts.blocksBefore } } }),
+  ]);
+  return { budgets: budgets.count, traffic: traffic.count, challenges: challenges.count, blocks: blocks.count };
+}

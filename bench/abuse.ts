@@ -13,7 +13,7 @@
  * Windows are real (no simulated clock): each scenario runs ~BENCH_ABUSE_SECONDS (default 60 s),
  * well inside one budget hour, so "per range per hour" figures are upper bounds of the hour.
  *
- *   npm run bench:abuse [-- --seconds 60 --legit-rate 2 --attack-rate 25 --solve-attack-rate 15 --build-dir .]
+ *   npm run bench:abuse [-- --seconds 60 --legit-rate 2 --attack-rate 25 --solving-bots 8 --build-dir .]
  */
 import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: process.env.BENCH_ABUSE_SECONDS ?? "60" },
     "legit-rate": { type: "string", default: "2" },
     "attack-rate": { type: "string", default: "25" },
-    "solve-attack-rate": { type: "string", default: "15" },
+    "solving-bots": { type: "string", default: "8" },
     scenarios: { type: "string", default: "no-solve,solve" },
     // A directory with an existing production build (e.g. "." after `npm run build`) instead of
     // building the committed HEAD under data/bench/build.
@@ -42,6 +42,7 @@ const SECONDS = Number(args.seconds);
 const LEGIT_RATE = Number(args["legit-rate"]);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/otp_bench_abuse";
 const ATTACK_RANGES = ["+25571234", "+25571235", "+25575556", "+25575557"]; // 10,000 numbers each
+const SOLVING_BOTS = Number(args["solving-bots"]);
 const PREFIX_BUDGET = 30; // the default OTP_MAX_SENDS_PER_PREFIX_PER_HOUR
 
 type Timed = { ok: boolean; ms: number; status: number; code?: string };
@@ -167,6 +168,16 @@ async function steady(perSecond: number, seconds: number, task: () => Promise<vo
   await Promise.all(inFlight);
 }
 
+/** `count` bots, each running `task` back to back until `seconds` have passed. */
+async function bots(count: number, seconds: number, task: () => Promise<void>) {
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      while (Date.now() < until) await task().catch(() => {});
+    }),
+  );
+}
+
 async function scenario(name: "no-solve" | "solve", build: string, gatewayUrl: string, logDir: string) {
   await freshPostgres(DATABASE_URL);
   const port = await freePort();
@@ -190,15 +201,18 @@ async function scenario(name: "no-solve" | "solve", build: string, gatewayUrl: s
   });
   const legit = { attempts: 0, ok: 0, sendMs: [] as number[], verifyMs: [] as number[], failures: {} as Record<string, number> };
   const attacker: AttackStats = { attempts: 0, byRange: new Map(), refusals: {}, solved: 0 };
-  const attackRate = Number(name === "solve" ? args["solve-attack-rate"] : args["attack-rate"]);
+  const attackRate = Number(args["attack-rate"]);
   const started = Date.now();
   await Promise.all([
     steady(LEGIT_RATE, SECONDS, () => legitUser(server.url, gatewayUrl, legit)),
-    steady(attackRate, SECONDS, () =>
-      attack(server.url, name === "solve", attacker).catch(() => {
-        attacker.refusals.network = (attacker.refusals.network ?? 0) + 1;
-      }),
-    ),
+    name === "solve"
+      ? // Solving costs the attacker CPU: bots in a closed loop, each attempt after the last one's answer.
+        bots(SOLVING_BOTS, SECONDS, () => attack(server.url, true, attacker))
+      : steady(attackRate, SECONDS, () =>
+          attack(server.url, false, attacker).catch(() => {
+            attacker.refusals.network = (attacker.refusals.network ?? 0) + 1;
+          }),
+        ),
   ]);
   const wall = (Date.now() - started) / 1000;
   await server.proc.stop();
@@ -217,7 +231,7 @@ async function scenario(name: "no-solve" | "solve", build: string, gatewayUrl: s
   const maxPerRange = Math.max(0, ...delivered.map((r) => r.n));
 
   const lines = [
-    `### Scenario \`${name}\` (${Math.round(wall)} s, attacker ${attackRate}/s${name === "solve" ? ", solving every challenge" : ", never solving"}, legitimate ${LEGIT_RATE}/s)`,
+    `### Scenario \`${name}\` (${Math.round(wall)} s, attacker ${name === "solve" ? `${SOLVING_BOTS} bots in a closed loop, solving every challenge (${(attacker.attempts / wall).toFixed(1)} attempts/s)` : `${attackRate}/s, never solving`}, legitimate ${LEGIT_RATE}/s)`,
     "",
     `- Attacker: ${attacker.attempts} attempts over ${ATTACK_RANGES.length} ranges; **SMS delivered ${totalDelivered} (${((100 * totalDelivered) / Math.max(1, attacker.attempts)).toFixed(1)} % of attempts)**; most in one range ${maxPerRange} (target ≤ ${3 * PREFIX_BUDGET} per range per hour)${name === "solve" ? `; challenges solved ${attacker.solved}` : ""}`,
     `- Attacker answers: ${Object.entries(attacker.refusals).map(([k, v]) => `${k} ${v}`).join(", ")}`,

@@ -73,6 +73,12 @@ test.describe("admin Protection page", () => {
     const refused = await request.post("/api/otp/send", { data: { phone, purpose: "Login" } });
     expect(refused.status()).toBe(403);
     expect(await refused.json()).toEqual({ error: { code: "blocked", message: expect.any(String), retryAfter: expect.any(Number) } });
+    const login = await page.context().newPage();
+    await login.goto("/login");
+    await login.getByLabel("Phone number", { exact: true }).fill(nationalDigits(phone));
+    await login.getByRole("button", { name: "Send code" }).click();
+    await expect(login.getByText("We can't send a code to this number right now. Please try again later.")).toBeVisible();
+    await login.close();
     await page.reload();
     await expect(page.getByText("Sent vs verified by range (24 h)")).toBeVisible();
     await snap(page, testInfo, "protection");

@@ -9,7 +9,7 @@ import { isSupportedCountry } from "libphonenumber-js/max";
 import { NON_GEOGRAPHIC, NUMBER_TYPES } from "./phone";
 import { z } from "zod";
 import { compileTrustProxy } from "./client-ip";
-import { parseTestNumbers } from "./otp/config";
+import { parseCountryBudgets, parseTestNumbers } from "./otp/config";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -52,6 +52,28 @@ const schema = z.object({
   OTP_MAX_SENDS_PER_IP_PER_HOUR: int(30),
   OTP_MAX_VERIFY_PER_IP_PER_HOUR: int(60),
   OTP_LOGIN_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
+  // Fraud guard and bot challenge (docs/abuse.md). Budgets are per clock hour; 0 = off.
+  OTP_MAX_SENDS_PER_HOUR: int(10_000),
+  OTP_MAX_SENDS_PER_COUNTRY_PER_HOUR: int(2_000),
+  OTP_COUNTRY_BUDGETS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
+  OTP_MAX_SENDS_PER_PREFIX_PER_HOUR: int(30),
+  OTP_PREFIX_TAIL_DIGITS: int(4, 1, 8),
+  OTP_FRAUD_GUARD: z.preprocess(emptyToUndefined, z.enum(["off", "monitor", "enforce"]).optional()),
+  OTP_GUARD_WINDOW_SECONDS: int(3_600, 60, 86_400),
+  OTP_GUARD_MIN_SENDS_PER_PREFIX: int(10),
+  OTP_GUARD_MIN_SENDS_PER_COUNTRY: int(200),
+  OTP_GUARD_MIN_VERIFY_PERCENT: int(20, 0, 100),
+  OTP_GUARD_BASELINE_DAYS: int(7, 1, 90),
+  OTP_GUARD_BASELINE_FACTOR: int(3, 1, 1_000),
+  OTP_GUARD_BLOCK_SECONDS: int(3_600, 60, 30 * 86_400),
+  OTP_CHALLENGE: z.preprocess(emptyToUndefined, z.enum(["off", "adaptive", "always"]).optional()),
+  OTP_CHALLENGE_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["altcha", "turnstile", "hcaptcha"]).default("altcha")),
+  OTP_CHALLENGE_MAX_NUMBER: int(100_000, 1_000, 10_000_000),
+  OTP_CHALLENGE_TTL_SECONDS: int(300, 30, 3_600),
+  OTP_CHALLENGE_SITE_KEY: str(),
+  OTP_CHALLENGE_SECRET: str(),
+  OTP_CHALLENGE_VERIFY_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  OTP_CHALLENGE_SCRIPT_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
 
@@ -158,6 +180,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!e.TWILIO_AUTH_TOKEN) problems.push("TWILIO_AUTH_TOKEN: required when SMS_PROVIDER includes twilio");
     if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) {
       problems.push("TWILIO_FROM: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID when SMS_PROVIDER includes twilio");
+    }
+  }
+  try {
+    parseCountryBudgets(e.OTP_COUNTRY_BUDGETS);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (e.OTP_CHALLENGE_PROVIDER !== "altcha" && e.OTP_CHALLENGE !== "off" && (e.OTP_CHALLENGE ?? (isProduction ? "adaptive" : "off")) !== "off") {
+    for (const key of ["OTP_CHALLENGE_SITE_KEY", "OTP_CHALLENGE_SECRET"] as const) {
+      if (!e[key]) problems.push(`${key}: required when OTP_CHALLENGE_PROVIDER is ${e.OTP_CHALLENGE_PROVIDER}`);
     }
   }
   if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");

@@ -6,6 +6,7 @@ import { parseAge, purgeAuditEvents, purgeVerifications, PURGE_BATCH_SIZE } from
 import { openDatabase, parseDatabaseUrl } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrations";
 import { env } from "../lib/env";
+import { purgeGuardData } from "../lib/otp/guard";
 import { runScript } from "./run-script";
 
 runScript(async () => {
@@ -41,6 +42,8 @@ runScript(async () => {
         }
       },
     });
+    const guard = await purgeGuardData(database.db, { now: new Date(), baselineDays: config.OTP_GUARD_BASELINE_DAYS, blocksBefore: cutoff });
+    console.log(`Fraud guard: deleted ${guard.budgets} past budget rows, ${guard.traffic} traffic rows, ${guard.challenges} used challenges, ${guard.blocks} old blocks.`);
     console.log(
       `Deleted ${result.verifications.toLocaleString("en")} verifications, ${result.smsMessages.toLocaleString("en")} SMS attempts and ` +
         `${result.verifyAttempts.toLocaleString("en")} verify attempts in ${result.batches} batch(es), ${((performance.now() - started) / 1000).toFixed(1)} s.`,

@@ -1,4 +1,5 @@
 /** Browser calls to the OTP API: one error type carrying the API's error body and HTTP status. */
+import { takeChallenge } from "./bot-challenge";
 
 export type SendResponse = { status: "sent"; verificationId: string; phone: string; expiresAt: string; resendAfter: string };
 export type VerifyResponse = { status: "verified"; verificationId: string; loginToken: string };
@@ -47,6 +48,10 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
   });
 }
 
-export const sendCode = (phone: string) => postJson<SendResponse>("/api/otp/send", { phone, purpose: "Login" });
+/** Sends with the bot-challenge solution; a stale or missing one is replaced once (challenge_required). */
+export async function sendCode(phone: string): Promise<SendResponse> {
+  const send = async () => postJson<SendResponse>("/api/otp/send", { phone, purpose: "Login", challenge: await takeChallenge() });
+  return send().catch((error: unknown) => (error instanceof ApiError && error.code === "challenge_required" ? send() : Promise.reject(error)));
+}
 
 export const verifyCode = (phone: string, code: string) => postJson<VerifyResponse>("/api/otp/verify", { phone, code, purpose: "Login" });

@@ -10,6 +10,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { FieldMessage, Label } from "@/components/ui/input";
 import { DEFAULT_AFTER_LOGIN, safeCallbackUrl } from "@/lib/auth/callback-url";
 import { ApiError, sendCode, verifyCode, type SendResponse } from "./api";
+import { BotChallenge } from "./bot-challenge";
 import { CodeField } from "./code-field";
 import { maskPhone } from "./mask-phone";
 import { codeErrorMessage, formatWait, phoneErrorMessage, SEND_WAIT_TEXT, signInErrorMessage, type FormMessage } from "./messages";
@@ -242,6 +243,7 @@ export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUr
             <FieldMessage id="phone-message" neutral={!phoneError}>
               {phoneMessage}
             </FieldMessage>
+            <BotChallenge />
             <Button type="submit" isLoading={busy === "send"} loadingText="Sending code…" disabled={sendWait > 0} className="mt-2">
               {sendWait > 0 ? `Send code in ${shortWait(sendWait)}` : "Send code"}
             </Button>

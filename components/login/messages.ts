@@ -36,6 +36,9 @@ export function phoneErrorMessage(error: ApiError): FormMessage {
       return { text: SEND_WAIT_TEXT };
     case "sms_failed":
       return { text: "We couldn't send the SMS just now. Please try again in a moment." };
+    case "blocked": // the fraud guard: the server's wording discloses no rule
+    case "challenge_required":
+      return { text: error.message };
     default:
       return commonMessage(error);
   }

@@ -6,10 +6,12 @@ export const ERROR_STATUS = {
   invalid_code: 400,
   expired: 400,
   locked: 400,
+  challenge_required: 400,
   not_found: 404,
   unauthorized: 401,
   forbidden: 403,
   cross_site: 403,
+  blocked: 403,
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -56,7 +58,7 @@ export class AppError extends Error {
  * lists an operation's own errors only. A new code or operation is added here, beside the catalogue.
  */
 export const OPERATION_ERRORS = {
-  sendOtp: ["validation_error", "invalid_json", "invalid_phone", "cross_site", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "sms_failed", "database_unavailable"],
+  sendOtp: ["validation_error", "invalid_json", "invalid_phone", "cross_site", "payload_too_large", "unsupported_media_type", "rate_limited", "challenge_required", "blocked", "internal_error", "sms_failed", "database_unavailable"],
   verifyOtp: ["validation_error", "invalid_json", "invalid_phone", "cross_site", "invalid_code", "expired", "locked", "not_found", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "database_unavailable"],
   getAdminStats: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
   listAdminUsers: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
@@ -65,6 +67,7 @@ export const OPERATION_ERRORS = {
   getAdminVerification: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
   exportAdminVerificationsCsv: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
   pollAdminSmsReports: ["unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  getOtpChallenge: ["internal_error", "database_unavailable"],
   methodNotAllowed: ["method_not_allowed"],
   notFound: ["not_found"],
 } as const satisfies Record<string, readonly ErrorCode[]>;

@@ -128,7 +128,10 @@ const seedSend = (operationId: string, summary: string) => ({
     responses: {
       200: { description: "Sent", content: jsonContent(schema(seedSent)) },
       400: { description: "Phone number is required | Invalid phone number format | Unknown purpose…", content: jsonContent(schema(seedSendRefused)) },
-      403: { description: "CSRF Failed: … (a cross-site browser request, refused as Django's CSRF origin check does)", content: jsonContent(schema(drfDetail)) },
+      403: {
+        description: "CSRF Failed: … (a cross-site browser request, refused as Django's CSRF origin check does), or the fraud guard's block ({message, status: \"error\"})",
+        content: jsonContent(schema(z.union([drfDetail, seedSendError]))),
+      },
       413: { description: "Request body too large", content: jsonContent(schema(seedMessage)) },
       429: { description: "Too many OTP requests. Please try again later.", headers: retryAfter, content: jsonContent(schema(seedMessage)) },
       500: {
@@ -267,6 +270,23 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
           responses: { ...okJson("Sent", schema(sendResponse)), ...errorResponses("sendOtp") },
         },
         ...otherMethodsOf("sendOtp", "api"),
+      },
+      "/api/otp/challenge": {
+        get: {
+          operationId: "getOtpChallenge",
+          summary: "A bot challenge to solve before sending (OTP_CHALLENGE)",
+          description:
+            "ALTCHA (default): { provider, mode, algorithm, challenge, maxnumber, salt, signature }; send the solver's base64 payload " +
+            "as `challenge` in POST /api/otp/send. Turnstile or hCaptcha: { provider, mode, siteKey, scriptUrl }; send the widget's token. " +
+            "Solutions are single-use and expire. With mode `off` no challenge is needed.",
+          tags: ["OTP"],
+          security: PUBLIC,
+          responses: {
+            ...okJson("A challenge (or { provider, mode: \"off\" })", { type: "object", additionalProperties: true }),
+            ...errorResponses("getOtpChallenge"),
+          },
+        },
+        ...otherMethodsOf("getOtpChallenge", "api"),
       },
       "/api/otp/verify": {
         post: {

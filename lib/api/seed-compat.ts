@@ -118,6 +118,7 @@ export async function seedSendOtp(req: Request): Promise<Response> {
     const ctx = await getOtpContext();
     await sendOtp(ctx, {
       phone,
+      channel: "seed",
       purpose: purposeOf(body),
       ip: clientIp(req),
       userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null,
@@ -129,6 +130,7 @@ export async function seedSendOtp(req: Request): Promise<Response> {
       if (error.code === "rate_limited") return json({ message: TOO_MANY }, { status: 429, headers: retryHeaders(error) });
       if (error.code === "validation_error") return json({ message: error.message, status: "error" }, { status: 400 });
       if (error.code === "sms_failed") return json(SEND_FAILED, { status: 500 });
+      if (error.code === "blocked") return json({ message: error.message, status: "error" }, { status: 403, headers: retryHeaders(error) });
     }
     unexpected(error, "/api/users/send-otp/");
     return json(SEND_FAILED, { status: 500 });

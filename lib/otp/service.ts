@@ -12,7 +12,9 @@ import { renderOtpMessage } from "../sms/template";
 import type { SmsSendOutcome, SmsSender } from "../sms/types";
 import { toAsciiDigits } from "../digits";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
+import { checkBotChallenge } from "./challenge";
 import type { OtpConfig } from "./config";
+import { beginGuardedSend, noteVerified, releaseGuardedSend, type GuardTicket } from "./guard";
 
 export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date };
 
@@ -105,7 +107,7 @@ async function recordLimit(ctx: OtpContext, rule: string, phone: string, meta: R
  */
 export async function sendOtp(
   ctx: OtpContext,
-  input: { phone: string; purpose?: string } & RequestMeta,
+  input: { phone: string; purpose?: string; challenge?: string; channel?: "native" | "seed" } & RequestMeta,
 ): Promise<SendResult> {
   const { config } = ctx;
   const now = ctx.now();
@@ -116,6 +118,14 @@ export async function sendOtp(
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + config.ttlSeconds * 1000);
   const ip = input.ip ?? null;
+
+  // Test numbers send no SMS: no challenge, no budgets. The seed routes cannot change their clients,
+  // so they are never asked for a challenge (the budgets and the guard still apply).
+  let ticket: GuardTicket | undefined;
+  if (testCode === undefined) {
+    if (input.channel !== "seed") await checkBotChallenge(ctx, { phone, ip, challenge: input.challenge });
+    ticket = await beginGuardedSend(ctx, phone, (rule) => recordLimit(ctx, rule, phone.e164, input));
+  }
 
   // One round trip: limits checked and the row written under a per-phone lock (see the migration
   // defining otp_begin_send). Rules, in order: resend cooldown per phone+purpose, sends per phone per
@@ -128,6 +138,8 @@ export async function sendOtp(
       ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
       ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
+    // Nothing is sent: give back the budgets this send took (a refused request costs no budget).
+    if (ticket) await releaseGuardedSend(ctx, ticket);
     await recordLimit(ctx, gate.refused_rule, phone.e164, input);
     throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
   }
@@ -199,7 +211,8 @@ export async function verifyOtp(
 ): Promise<VerifyResult> {
   const { config } = ctx;
   const now = ctx.now();
-  const phone = normalizePhone(config, input.phone).e164;
+  const parsed = normalizePhone(config, input.phone);
+  const phone = parsed.e164;
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
   const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
@@ -215,6 +228,8 @@ export async function verifyOtp(
       FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
 
   if (row.id && row.status === "verified") {
+    // The conversion guard's numerator; a failure here must not undo the user's sign-in.
+    await noteVerified(ctx, parsed).catch((error: Error) => log.warn("could not count a verify", { error: error.name }));
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
   }
   if (!row.id && !row.status && ipLimit && row.ip_oldest) {

@@ -17,7 +17,12 @@ const purpose = z
   .max(40, "Purpose is too long.")
   .optional();
 
-export const sendOtpSchema = z.object({ phone, purpose });
+export const sendOtpSchema = z.object({
+  phone,
+  purpose,
+  /** The bot-challenge solution (ALTCHA payload, or a Turnstile / hCaptcha token): see GET /api/otp/challenge. */
+  challenge: z.string({ error: "challenge must be text." }).trim().max(4096, "challenge is too long.").optional(),
+});
 
 export const verifyOtpSchema = z.object({
   phone,

@@ -58,6 +58,7 @@ const schema = z.object({
   SMS_TIMEOUT_MS: int(10_000, 100, 120_000),
   SMS_MAX_RETRIES: int(2, 0, 10),
   SMS_RETRY_BASE_MS: int(200, 0, 60_000),
+  SMS_FAILOVER_ON_AMBIGUOUS: bool(),
   SMS_TEMPLATE: z.preprocess(
     emptyToUndefined,
     z.string().default("Your {app} code is {code}. It expires in {minutes} minutes."),

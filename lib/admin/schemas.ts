@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 export const VERIFICATION_STATUSES = ["pending", "verified", "expired", "locked", "superseded", "failed"] as const;
-export const SMS_STATUSES = ["sent", "failed", "delivered", "undelivered"] as const;
+export const SMS_STATUSES = ["sent", "failed", "delivered", "undelivered", "unconfirmed"] as const;
 export const ROLES = ["USER", "ADMIN"] as const;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;

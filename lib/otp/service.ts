@@ -22,6 +22,11 @@ export type SendResult = {
   phone: string;
   expiresAt: Date;
   resendAfter: Date;
+  /**
+   * Present only when no gateway confirmed the SMS but one may have taken it (timeout, reset): the
+   * code is valid and may arrive; the send counts toward the limits, so a resend waits as usual.
+   */
+  delivery?: "unconfirmed";
 };
 
 export type VerifyResult = {
@@ -136,6 +141,12 @@ export async function sendOtp(
   const message = renderOtpMessage({ code, purpose, ttlSeconds: config.ttlSeconds }, config.sms);
   const outcome = await ctx.sms.send({ to: phone.e164, text: message.text, purpose });
   await recordSmsOutcome(ctx, id, phone.e164, message.maskedText, outcome);
+  if (outcome.status === "unconfirmed") {
+    // Not an error: answering 502 would invite an immediate retry, and a second SMS, for a code
+    // that may be on its way. The verification stays pending and counts toward every limit.
+    log.warn("sms unconfirmed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
+    return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, delivery: "unconfirmed" };
+  }
   if (!outcome.ok) {
     log.warn("sms failed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
     throw new AppError("sms_failed", "We could not send the SMS right now. Please try again in a moment.");

@@ -8,7 +8,7 @@ import { createTwilioProvider, type TwilioConfig } from "./twilio";
 import type { SmsAttempt, SmsMessageRequest, SmsProvider, SmsSender, SmsSendOutcome } from "./types";
 
 export type SmsProvidersConfig = Pick<Env, "SMS_PROVIDER"> & ConsoleProviderConfig & MshastraConfig & TwilioConfig;
-export type SmsRetryConfig = Pick<Env, "SMS_TIMEOUT_MS" | "SMS_MAX_RETRIES" | "SMS_RETRY_BASE_MS">;
+export type SmsRetryConfig = Pick<Env, "SMS_TIMEOUT_MS" | "SMS_MAX_RETRIES" | "SMS_RETRY_BASE_MS" | "SMS_FAILOVER_ON_AMBIGUOUS">;
 /** Everything createSmsSender reads; `env()` satisfies it. */
 export type SmsSenderConfig = SmsProvidersConfig & SmsRetryConfig;
 
@@ -87,10 +87,12 @@ async function runAttempt(provider: SmsProvider, message: SmsMessageRequest, tim
 }
 
 /**
- * The sender the OTP engine uses. Each attempt is bounded by SMS_TIMEOUT_MS; only transient
- * failures (timeout, network, 5xx, 429, gateway "server error") are retried, at most
- * SMS_MAX_RETRIES times per provider with exponential backoff; then the next provider is tried.
- * Stops at the first success. Never throws for gateway failures: `ok: false` with every attempt.
+ * The sender the OTP engine uses. Each attempt is bounded by SMS_TIMEOUT_MS. Only failures that
+ * prove the gateway did not take the message (refused, DNS, 503, 429, a gateway "not sent" code)
+ * are retried, at most SMS_MAX_RETRIES times per provider with exponential backoff. An unconfirmed
+ * attempt (timeout, reset after writing, other 5xx, unreadable 2xx) is never retried: it ends the
+ * send, or moves to the next provider only with SMS_FAILOVER_ON_AMBIGUOUS. A definite refusal moves
+ * on to the next provider. Stops at the first success; never throws for gateway failures.
  */
 export function createSmsSender(config: SmsSenderConfig, opts: SmsSenderOptions = {}): SmsSender {
   const providers = opts.providers ?? createProvidersFromEnv(config);
@@ -102,6 +104,7 @@ export function createSmsSender(config: SmsSenderConfig, opts: SmsSenderOptions 
   return {
     async send(message: SmsMessageRequest): Promise<SmsSendOutcome> {
       const attempts: SmsAttempt[] = [];
+      let unconfirmed = false;
       for (const provider of providers) {
         for (let attempt = 1; attempt <= config.SMS_MAX_RETRIES + 1; attempt++) {
           if (attempt > 1) await sleep(backoffMs(attempt - 1, config.SMS_RETRY_BASE_MS, random));
@@ -123,13 +126,19 @@ export function createSmsSender(config: SmsSenderConfig, opts: SmsSenderOptions 
           };
           if (recorded.ok) {
             log.info("sms sent", fields);
-            return { ok: true, attempts };
+            return { ok: true, status: "sent", attempts };
+          }
+          if (recorded.status === "unconfirmed") {
+            log.warn("sms attempt unconfirmed", { ...fields, failover: config.SMS_FAILOVER_ON_AMBIGUOUS });
+            unconfirmed = true;
+            if (!config.SMS_FAILOVER_ON_AMBIGUOUS) return { ok: false, status: "unconfirmed", attempts };
+            break;
           }
           log.warn("sms attempt failed", { ...fields, transient: recorded.transient });
           if (!recorded.transient) break;
         }
       }
-      return { ok: false, attempts };
+      return { ok: false, status: unconfirmed ? "unconfirmed" : "failed", attempts };
     },
   };
 }

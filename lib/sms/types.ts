@@ -31,14 +31,18 @@ export type SmsAttempt = {
   /** 1-based, counted per provider */
   attempt: number;
   ok: boolean;
-  status: "sent" | "failed";
+  /**
+   * "unconfirmed": the gateway may have taken the message (timeout, reset after the request was
+   * written, a 5xx other than 503, an unreadable 2xx). Never retried on that provider.
+   */
+  status: "sent" | "failed" | "unconfirmed";
   providerMessageId?: string;
   httpStatus?: number;
   errorCode?: SmsErrorCode;
   /** The gateway's own words (e.g. "No More Credits"), credentials and codes stripped. */
   errorMessage?: string;
   latencyMs: number;
-  /** Worth retrying: network error, timeout, 5xx, 429, or a gateway-reported transient error. */
+  /** Worth retrying: a failure that proves the message was not taken (refused, DNS, 503, 429, gateway "not sent" error). */
   transient: boolean;
   startedAt: Date;
 };
@@ -51,6 +55,8 @@ export interface SmsProvider {
 
 export type SmsSendOutcome = {
   ok: boolean;
+  /** sent: a provider accepted it; unconfirmed: no acceptance, but one may have taken it; failed: none did. */
+  status: "sent" | "unconfirmed" | "failed";
   /** Every attempt made, in order, across providers (retries and failover included). */
   attempts: SmsAttempt[];
 };

@@ -139,7 +139,7 @@ export async function sendOtp(
   }
 
   const message = renderOtpMessage({ code, purpose, ttlSeconds: config.ttlSeconds }, config.sms);
-  const outcome = await ctx.sms.send({ to: phone.e164, text: message.text, purpose });
+  const outcome = await ctx.sms.send({ to: phone.e164, text: message.text, purpose, ...(phone.country && { country: phone.country }) });
   await recordSmsOutcome(ctx, id, phone.e164, message.maskedText, outcome);
   if (outcome.status === "unconfirmed") {
     // Not an error: answering 502 would invite an immediate retry, and a second SMS, for a code

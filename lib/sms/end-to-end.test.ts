@@ -195,3 +195,26 @@ describeEachDatabase("OTP over a real mShastra-speaking server", (use) => {
     expect(mshastra.requests).toHaveLength(2);
   });
 });
+
+describeEachDatabase("OTP over a real Africa's Talking-speaking server, routed per country", (use) => {
+  it("sends a Kenyan number through Africa's Talking (SMS_ROUTES), stores its messageId, and the code verifies", async () => {
+    const { db } = use();
+    const at = await startFakeGateway((req, res) => {
+      const to = new URLSearchParams(req.body).get("to");
+      reply(res, 201, JSON.stringify({ SMSMessageData: { Message: "Sent to 1/1 Total Cost: KES 0.8000", Recipients: [{ statusCode: 101, number: to, status: "Success", cost: "KES 0.8000", messageId: "ATXid_e2e" }] } }));
+    });
+    try {
+      const { ctx } = context(db, { SMS_ROUTES: "KE:africastalking,mshastra;*:mshastra", AT_API_URL: at.url, AT_USERNAME: "sandbox", AT_API_KEY: "atsk_e2e_key_123" });
+      const phone = "+25471" + String(Math.floor(Math.random() * 1e7)).padStart(7, "0");
+      const sent = await sendOtp(ctx, { phone });
+      expect(at.requests).toHaveLength(1);
+      expect(mshastra.requests).toHaveLength(0);
+      const text = new URLSearchParams(at.requests[0].body).get("message")!;
+      expect(await db.smsMessage.findMany({ where: { verificationId: sent.verificationId } })).toMatchObject([{ provider: "africastalking", status: "sent", providerMessageId: "ATXid_e2e" }]);
+      expect(await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).toMatchObject({ smsProvider: "africastalking", smsStatus: "sent" });
+      expect(await verifyOtp(ctx, { phone, code: /code is (\d+)/.exec(text)![1] })).toMatchObject({ status: "verified" });
+    } finally {
+      await at.close();
+    }
+  });
+});

@@ -6,6 +6,8 @@ export type SmsMessageRequest = {
   /** The text to send, code included. Never log it. */
   text: string;
   purpose: string;
+  /** ISO 3166-1 alpha-2 of `to`, for SMS_ROUTES; derived from the number when absent. */
+  country?: string;
 };
 
 /** Stable reasons, stored in SmsMessage.errorCode and shown to admins. */
@@ -47,8 +49,11 @@ export type SmsAttempt = {
   startedAt: Date;
 };
 
+export const SMS_PROVIDER_NAMES = ["console", "mshastra", "twilio", "africastalking", "http"] as const;
+export type SmsProviderName = (typeof SMS_PROVIDER_NAMES)[number];
+
 export interface SmsProvider {
-  readonly name: "console" | "mshastra" | "twilio";
+  readonly name: SmsProviderName;
   /** One attempt. Must not throw for gateway/network failures: it returns ok:false instead. */
   send(message: SmsMessageRequest, signal: AbortSignal): Promise<Omit<SmsAttempt, "attempt" | "startedAt" | "latencyMs">>;
 }

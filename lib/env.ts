@@ -9,7 +9,7 @@ import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 import { parseTestNumbers } from "./otp/config";
 import { parseHttpHeaders, parseHttpSuccessRule } from "./sms/http-rules";
-import { parseSmsRoutes } from "./sms/routes";
+import { parseChannelRoutes, parseSmsRoutes } from "./sms/routes";
 import { SMS_PROVIDER_NAMES } from "./sms/types";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -91,6 +91,16 @@ const schema = z.object({
   SMS_HTTP_MESSAGE_ID: str(),
   SMS_HTTP_SENDER: str(),
   SMS_ROUTES: str(),
+  TWILIO_VOICE_FROM: str(),
+  TWILIO_VOICE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().trim().default("en-US")),
+  WHATSAPP_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://graph.facebook.com/v21.0")),
+  WHATSAPP_TOKEN: str(),
+  WHATSAPP_PHONE_NUMBER_ID: str(),
+  WHATSAPP_TEMPLATE: str(),
+  WHATSAPP_TEMPLATE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().trim().default("en_US")),
+  WHATSAPP_VERIFY_TOKEN: str(),
+  WHATSAPP_APP_SECRET: str(),
+  CHANNEL_ROUTES: z.preprocess(emptyToUndefined, z.string().trim().default("*:sms")),
 
   ADMIN_PHONES: list(""),
   VERIFICATION_RETENTION_DAYS: int(90, 1, 36_500),
@@ -185,6 +195,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (e.SMS_HTTP_BODY !== undefined && !/\{text\}/.test(e.SMS_HTTP_BODY) && !/\{text\}/.test(e.SMS_HTTP_URL ?? "")) {
       problems.push("SMS_HTTP_BODY: must contain {text} (or SMS_HTTP_URL must), or the gateway never gets the code");
     }
+  }
+  try {
+    const channels = new Set([...parseChannelRoutes(e.CHANNEL_ROUTES).values()].flat());
+    if (channels.has("whatsapp") && !(e.WHATSAPP_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID && e.WHATSAPP_TEMPLATE)) {
+      problems.push("CHANNEL_ROUTES: whatsapp needs WHATSAPP_TOKEN, WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_TEMPLATE");
+    }
+    if (channels.has("voice") && !(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && (e.TWILIO_VOICE_FROM ?? e.TWILIO_FROM))) {
+      problems.push("CHANNEL_ROUTES: voice needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_VOICE_FROM (or TWILIO_FROM)");
+    }
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (isProduction && e.WHATSAPP_TOKEN && !e.WHATSAPP_APP_SECRET) {
+    problems.push("WHATSAPP_APP_SECRET: required in production with WhatsApp (status webhooks are checked with it)");
   }
   if (used.has("mshastra")) {
     for (const key of ["MSHASTRA_USER", "MSHASTRA_PASSWORD", "MSHASTRA_SENDER"] as const) {

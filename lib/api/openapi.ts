@@ -9,6 +9,7 @@ const sendResponse = z.object({
   phone: z.string().describe("E.164"),
   expiresAt: z.iso.datetime(),
   resendAfter: z.iso.datetime(),
+  channel: z.enum(["sms", "whatsapp", "voice"]).describe("The channel that carried the code (for `auto`, the one that worked)."),
   delivery: z
     .literal("unconfirmed")
     .optional()

@@ -29,6 +29,13 @@ export function parseSmsRoutes(value: string): Map<string, SmsProviderName[]> {
   return parseRoutes("SMS_ROUTES", value, SMS_PROVIDER_NAMES);
 }
 
+export const CHANNELS = ["sms", "whatsapp", "voice"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export function parseChannelRoutes(value: string): Map<string, Channel[]> {
+  return parseRoutes("CHANNEL_ROUTES", value, CHANNELS);
+}
+
 /** The order for a country: its own route, else `*`, else the fallback (SMS_PROVIDER). */
 export function routeFor<T>(routes: Map<string, T[]>, country: string | undefined, fallback: T[]): T[] {
   return (country && routes.get(country.toUpperCase())) || routes.get("*") || fallback;

@@ -8,6 +8,10 @@ export type SmsMessageRequest = {
   purpose: string;
   /** ISO 3166-1 alpha-2 of `to`, for SMS_ROUTES; derived from the number when absent. */
   country?: string;
+  /** The bare code, for channels that carry it as a parameter (WhatsApp template, voice). Never log it. */
+  code?: string;
+  /** BCP 47 language for voice (Twilio <Say>). */
+  language?: string;
 };
 
 /** Stable reasons, stored in SmsMessage.errorCode and shown to admins. */
@@ -53,7 +57,7 @@ export const SMS_PROVIDER_NAMES = ["console", "mshastra", "twilio", "africastalk
 export type SmsProviderName = (typeof SMS_PROVIDER_NAMES)[number];
 
 export interface SmsProvider {
-  readonly name: SmsProviderName;
+  readonly name: SmsProviderName | "whatsapp" | "twilio_voice";
   /** One attempt. Must not throw for gateway/network failures: it returns ok:false instead. */
   send(message: SmsMessageRequest, signal: AbortSignal): Promise<Omit<SmsAttempt, "attempt" | "startedAt" | "latencyMs">>;
 }

@@ -14,7 +14,11 @@ const purpose = z
   .max(40, "Purpose is too long.")
   .optional();
 
-export const sendOtpSchema = z.object({ phone, purpose });
+export const sendOtpSchema = z.object({
+  phone,
+  purpose,
+  channel: z.enum(["sms", "whatsapp", "voice", "auto"], { error: "Channel must be sms, whatsapp, voice or auto." }).optional(),
+});
 
 export const verifyOtpSchema = z.object({
   phone,

@@ -10,6 +10,9 @@ import { NON_GEOGRAPHIC, NUMBER_TYPES } from "./phone";
 import { z } from "zod";
 import { compileTrustProxy } from "./client-ip";
 import { parseCountryBudgets, parseTestNumbers } from "./otp/config";
+import { parseHttpHeaders, parseHttpSuccessRule } from "./sms/http-rules";
+import { parseChannelRoutes, parseSmsRoutes } from "./sms/routes";
+import { SMS_PROVIDER_NAMES } from "./sms/types";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -86,6 +89,7 @@ const schema = z.object({
   SMS_TIMEOUT_MS: int(10_000, 100, 120_000),
   SMS_MAX_RETRIES: int(2, 0, 10),
   SMS_RETRY_BASE_MS: int(200, 0, 60_000),
+  SMS_FAILOVER_ON_AMBIGUOUS: bool(),
   SMS_TEMPLATE: z.preprocess(
     emptyToUndefined,
     z.string().default("Your {app} code is {code}. It expires in {minutes} minutes."),
@@ -102,6 +106,29 @@ const schema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: str(),
   TWILIO_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.twilio.com")),
   TWILIO_STATUS_CALLBACK_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  AT_USERNAME: str(),
+  AT_API_KEY: str(),
+  AT_SENDER_ID: str(),
+  AT_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.africastalking.com")),
+  AT_CALLBACK_TOKEN: str(),
+  SMS_HTTP_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  SMS_HTTP_METHOD: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().pipe(z.enum(["POST", "GET", "PUT"])).default("POST")),
+  SMS_HTTP_HEADERS: str(),
+  SMS_HTTP_BODY: z.preprocess(emptyToUndefined, z.string().optional()),
+  SMS_HTTP_SUCCESS: z.preprocess(emptyToUndefined, z.string().trim().default("2xx")),
+  SMS_HTTP_MESSAGE_ID: str(),
+  SMS_HTTP_SENDER: str(),
+  SMS_ROUTES: str(),
+  TWILIO_VOICE_FROM: str(),
+  TWILIO_VOICE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().trim().default("en-US")),
+  WHATSAPP_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://graph.facebook.com/v21.0")),
+  WHATSAPP_TOKEN: str(),
+  WHATSAPP_PHONE_NUMBER_ID: str(),
+  WHATSAPP_TEMPLATE: str(),
+  WHATSAPP_TEMPLATE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().trim().default("en_US")),
+  WHATSAPP_VERIFY_TOKEN: str(),
+  WHATSAPP_APP_SECRET: str(),
+  CHANNEL_ROUTES: z.preprocess(emptyToUndefined, z.string().trim().default("*:sms")),
 
   ADMIN_PHONES: list(""),
   VERIFICATION_RETENTION_DAYS: int(90, 1, 36_500),
@@ -164,18 +191,62 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
   }
   for (const provider of e.SMS_PROVIDER) {
-    if (!["console", "mshastra", "twilio"].includes(provider)) {
-      problems.push(`SMS_PROVIDER: unknown provider '${provider}' (use console, mshastra, twilio; comma-separated for failover)`);
+    if (!(SMS_PROVIDER_NAMES as readonly string[]).includes(provider)) {
+      problems.push(`SMS_PROVIDER: unknown provider '${provider}' (use ${SMS_PROVIDER_NAMES.join(", ")}; comma-separated for failover)`);
     }
   }
-  if (e.SMS_PROVIDER.includes("mshastra")) {
+  // Every provider a route names needs its credentials as much as one in SMS_PROVIDER.
+  let routed: string[] = [];
+  if (e.SMS_ROUTES) {
+    try {
+      routed = [...parseSmsRoutes(e.SMS_ROUTES).values()].flat();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const used = new Set([...e.SMS_PROVIDER, ...routed]);
+  if (isProduction && routed.includes("console") && !e.SMS_ALLOW_CONSOLE_IN_PRODUCTION) {
+    problems.push("SMS_ROUTES: 'console' prints codes to the log and is refused in production");
+  }
+  if (used.has("africastalking")) {
+    if (!e.AT_USERNAME) problems.push("AT_USERNAME: required when africastalking is used (SMS_PROVIDER or SMS_ROUTES)");
+    if (!e.AT_API_KEY) problems.push("AT_API_KEY: required when africastalking is used (SMS_PROVIDER or SMS_ROUTES)");
+  }
+  if (used.has("http")) {
+    if (!e.SMS_HTTP_URL) problems.push("SMS_HTTP_URL: required when http is used (SMS_PROVIDER or SMS_ROUTES)");
+    for (const check of [() => parseHttpSuccessRule(e.SMS_HTTP_SUCCESS), () => parseHttpHeaders(e.SMS_HTTP_HEADERS)]) {
+      try {
+        check();
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    if (e.SMS_HTTP_BODY !== undefined && !/\{text\}/.test(e.SMS_HTTP_BODY) && !/\{text\}/.test(e.SMS_HTTP_URL ?? "")) {
+      problems.push("SMS_HTTP_BODY: must contain {text} (or SMS_HTTP_URL must), or the gateway never gets the code");
+    }
+  }
+  try {
+    const channels = new Set([...parseChannelRoutes(e.CHANNEL_ROUTES).values()].flat());
+    if (channels.has("whatsapp") && !(e.WHATSAPP_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID && e.WHATSAPP_TEMPLATE)) {
+      problems.push("CHANNEL_ROUTES: whatsapp needs WHATSAPP_TOKEN, WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_TEMPLATE");
+    }
+    if (channels.has("voice") && !(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && (e.TWILIO_VOICE_FROM ?? e.TWILIO_FROM))) {
+      problems.push("CHANNEL_ROUTES: voice needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_VOICE_FROM (or TWILIO_FROM)");
+    }
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (isProduction && e.WHATSAPP_TOKEN && !e.WHATSAPP_APP_SECRET) {
+    problems.push("WHATSAPP_APP_SECRET: required in production with WhatsApp (status webhooks are checked with it)");
+  }
+  if (used.has("mshastra")) {
     for (const key of ["MSHASTRA_USER", "MSHASTRA_PASSWORD", "MSHASTRA_SENDER"] as const) {
       if (!e[key]) problems.push(`${key}: required when SMS_PROVIDER includes mshastra`);
     }
     // The gateway refuses longer sender ids (its code 012) on every single send.
     if (e.MSHASTRA_SENDER && e.MSHASTRA_SENDER.length > 13) report("MSHASTRA_SENDER", "at most 13 characters (mShastra refuses longer sender ids)");
   }
-  if (e.SMS_PROVIDER.includes("twilio")) {
+  if (used.has("twilio")) {
     if (!e.TWILIO_ACCOUNT_SID) problems.push("TWILIO_ACCOUNT_SID: required when SMS_PROVIDER includes twilio");
     if (!e.TWILIO_AUTH_TOKEN) problems.push("TWILIO_AUTH_TOKEN: required when SMS_PROVIDER includes twilio");
     if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) {

@@ -4,6 +4,7 @@ import { parseEnv } from "@/lib/env";
 import { otpConfigFromEnv } from "@/lib/otp/config";
 import type { OtpContext } from "@/lib/otp/service";
 import { findCode, latestOutboxMessage } from "@/lib/sms/console";
+import { createChannelSenders } from "@/lib/sms/channels";
 import { createSmsSender } from "@/lib/sms/sender";
 
 export const TEST_SECRETS = {
@@ -41,6 +42,7 @@ export function createTestContext(db: Db, overrides: Record<string, string> = {}
     db,
     config: otpConfigFromEnv(env),
     sms: createSmsSender(env, { sleep: async () => {} }),
+    channels: createChannelSenders(env),
     now: clock.now,
   };
   return { ctx, clock, env };

@@ -29,6 +29,7 @@ const SMS_STYLE: Record<string, string> = {
   sent: TONE.blue,
   failed: TONE.red,
   undelivered: TONE.amber,
+  unconfirmed: TONE.amber,
 };
 
 const ROLE_STYLE: Record<string, string> = { ADMIN: TONE.violet, USER: TONE.grey };

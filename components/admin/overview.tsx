@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import useSWR from "swr";
 import { Panel } from "./admin-shell";
+import { BreakdownPanel } from "./breakdown";
 import { ErrorPanel, Skeleton } from "./states";
 import { adminFetcher, type FetchError } from "./fetcher";
 import { number, percent } from "./format";
@@ -199,6 +200,8 @@ export function Overview() {
             </div>
             {data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Whole {data.bucket}s in UTC; dashed: the {data.bucket} still in progress.</p>}
           </Panel>
+
+          <BreakdownPanel periodMs={PERIODS[period].ms} label={PERIODS[period].label} />
         </>
       )}
     </div>

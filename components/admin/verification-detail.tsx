@@ -55,6 +55,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
             <Field label="Client IP">
               <span className="font-mono text-[13px]">{v.ip ?? "—"}</span>
             </Field>
+            <Field label="Channel">{v.channel}</Field>
             <Field label="SMS">
               <span className="inline-flex items-center gap-1.5">
                 {v.smsProvider ?? "—"} <SmsStatusBadge status={v.smsStatus} />
@@ -97,6 +98,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                   <li key={m.id} className="space-y-1 px-5 py-3 text-sm">
                     <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
                       <span className="font-medium">{m.provider}</span>
+                      <span className="text-xs text-slate-500 dark:text-slate-400">{m.channel}</span>
                       <span className="text-xs text-slate-500 dark:text-slate-400">#{m.attempt}</span>
                       <SmsStatusBadge status={m.status} />
                       <span className="ml-auto text-xs tabular-nums text-slate-600 dark:text-slate-300">{m.latencyMs != null ? `${m.latencyMs} ms` : ""}</span>
@@ -123,7 +125,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                       <tr key={m.id}>
                         <td className="whitespace-nowrap px-4 py-2 tabular-nums">{formatUtc(m.createdAt)}</td>
                         <td className="whitespace-nowrap px-4 py-2">
-                          {m.provider} <span className="text-xs text-slate-500 dark:text-slate-400">#{m.attempt}</span>
+                          {m.provider} <span className="text-xs text-slate-500 dark:text-slate-400">#{m.attempt} · {m.channel}</span>
                         </td>
                         <td className="px-4 py-2">
                           <SmsStatusBadge status={m.status} />

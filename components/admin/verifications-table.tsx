@@ -165,6 +165,7 @@ function SmsCell({ row, wrap = false }: { row: VerificationRowJson; wrap?: boole
     <div className="space-y-1">
       <div className="flex items-center gap-1.5">
         <span className="font-medium">{sms?.provider ?? row.smsProvider}</span>
+        {row.channel !== "sms" && <span className="text-xs text-slate-500 dark:text-slate-400">{row.channel}</span>}
         <SmsStatusBadge status={row.smsStatus ?? sms?.status ?? null} />
         {sms && sms.attempts > 1 && <span className="text-xs text-slate-500 dark:text-slate-400">{sms.attempts} tries</span>}
       </div>

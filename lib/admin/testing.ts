@@ -12,7 +12,7 @@ type Overrides = Partial<{
   createdAt: Date;
   expiresAt: Date;
   smsProvider: string | null;
-  smsStatus: "sent" | "failed" | "delivered" | "undelivered" | null;
+  smsStatus: "sent" | "failed" | "delivered" | "undelivered" | "unconfirmed" | null;
   ip: string;
   userId: string | null;
   attempts: number;

@@ -28,6 +28,7 @@ export const VERIFICATION_SELECT = {
   isTestNumber: true,
   smsProvider: true,
   smsStatus: true,
+  channel: true,
   loginTokenUsedAt: true,
   userId: true,
 } satisfies Prisma.VerificationSelect;
@@ -36,6 +37,7 @@ const SMS_SELECT = {
   id: true,
   verificationId: true,
   provider: true,
+  channel: true,
   attempt: true,
   status: true,
   providerMessageId: true,

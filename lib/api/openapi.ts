@@ -80,6 +80,11 @@ const sendResponse = z.object({
   phone: z.string().describe("E.164"),
   expiresAt: z.iso.datetime(),
   resendAfter: z.iso.datetime(),
+  channel: z.enum(["sms", "whatsapp", "voice"]).describe("The channel that carried the code (for `auto`, the one that worked)."),
+  delivery: z
+    .literal("unconfirmed")
+    .optional()
+    .describe("Only when no gateway confirmed the SMS but one may have taken it (timeout): the code is valid and may arrive; resend after `resendAfter`."),
 });
 
 const verifyResponse = z.object({

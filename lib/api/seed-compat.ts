@@ -118,7 +118,7 @@ export async function seedSendOtp(req: Request): Promise<Response> {
     const ctx = await getOtpContext();
     await sendOtp(ctx, {
       phone,
-      channel: "seed",
+      via: "seed",
       purpose: purposeOf(body),
       ip: clientIp(req),
       userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null,

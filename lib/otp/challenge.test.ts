@@ -125,7 +125,7 @@ describeEachDatabase("bot challenge", (use) => {
 
   it("never asks the seed routes' clients, which cannot change", async () => {
     const { ctx } = createTestContext(use().db, ALWAYS);
-    expect(await outcome(sendOtp(ctx, { phone: uniquePhone(), channel: "seed" }))).toBe("sent");
+    expect(await outcome(sendOtp(ctx, { phone: uniquePhone(), via: "seed" }))).toBe("sent");
   });
 
   for (const provider of ["turnstile", "hcaptcha"] as const) {

@@ -8,15 +8,17 @@ import type { Db } from "../db/connection";
 import { recordRefusal } from "../audit/refusals";
 import { log } from "../log";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
+import { deliverCode, recordDelivery, resolveChannels, sealFallbackCode, type ChannelSenders, type RequestedChannel } from "../sms/channels";
+import type { Channel } from "../sms/routes";
 import { renderOtpMessage } from "../sms/template";
-import type { SmsSendOutcome, SmsSender } from "../sms/types";
+import type { SmsSender } from "../sms/types";
 import { toAsciiDigits } from "../digits";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
 import { checkBotChallenge } from "./challenge";
 import type { OtpConfig } from "./config";
 import { beginGuardedSend, noteVerified, releaseGuardedSend, type GuardTicket } from "./guard";
 
-export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date };
+export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date; channels?: ChannelSenders };
 
 export type RequestMeta = { ip?: string | null; userAgent?: string | null };
 
@@ -26,6 +28,13 @@ export type SendResult = {
   phone: string;
   expiresAt: Date;
   resendAfter: Date;
+  /** The channel that carried the code (for `auto`, the one that worked). */
+  channel: Channel;
+  /**
+   * Present only when no gateway confirmed the SMS but one may have taken it (timeout, reset): the
+   * code is valid and may arrive; the send counts toward the limits, so a resend waits as usual.
+   */
+  delivery?: "unconfirmed";
 };
 
 export type VerifyResult = {
@@ -107,12 +116,14 @@ async function recordLimit(ctx: OtpContext, rule: string, phone: string, meta: R
  */
 export async function sendOtp(
   ctx: OtpContext,
-  input: { phone: string; purpose?: string; challenge?: string; channel?: "native" | "seed" } & RequestMeta,
+  // `via`: which API asked (the seed routes cannot solve a challenge); `channel`: how the code travels.
+  input: { phone: string; purpose?: string; challenge?: string; via?: "native" | "seed"; channel?: RequestedChannel } & RequestMeta,
 ): Promise<SendResult> {
   const { config } = ctx;
   const now = ctx.now();
   const phone = normalizePhone(config, input.phone);
   const purpose = normalizePurpose(config, input.purpose);
+  const channels = resolveChannels(ctx.channels, input.channel ?? "sms", phone.country);
   const testCode = config.testNumbers.get(phone.e164);
   const code = testCode ?? generateCode(config.codeLength);
   const id = randomUUID();
@@ -123,7 +134,7 @@ export async function sendOtp(
   // so they are never asked for a challenge (the budgets and the guard still apply).
   let ticket: GuardTicket | undefined;
   if (testCode === undefined) {
-    if (input.channel !== "seed") await checkBotChallenge(ctx, { phone, ip, challenge: input.challenge });
+    if (input.via !== "seed") await checkBotChallenge(ctx, { phone, ip, challenge: input.challenge });
     ticket = await beginGuardedSend(ctx, phone, (rule) => recordLimit(ctx, rule, phone.e164, input));
   }
 
@@ -150,42 +161,26 @@ export async function sendOtp(
     await ctx.db.auditEvent.create({
       data: { type: "test_number_used", phone: phone.e164, ip, userAgent: input.userAgent ?? null, data: { verificationId: id, purpose }, createdAt: now },
     });
-    return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter };
+    return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: channels[0] };
   }
 
   const message = renderOtpMessage({ code, purpose, ttlSeconds: config.ttlSeconds }, config.sms);
-  const outcome = await ctx.sms.send({ to: phone.e164, text: message.text, purpose });
-  await recordSmsOutcome(ctx, id, phone.e164, message.maskedText, outcome);
+  const outcome = await deliverCode(ctx, channels, { to: phone.e164, text: message.text, purpose, code, ...(phone.country && { country: phone.country }) });
+  // An auto send that went by WhatsApp keeps an encrypted copy of the code: WhatsApp may report it
+  // failed later (not on WhatsApp: 131026), and the same code then goes by SMS (lib/sms/channels.ts).
+  const keepForFallback = outcome.channel === "whatsapp" && outcome.ok && channels.slice(channels.indexOf("whatsapp") + 1).includes("sms");
+  await recordDelivery(ctx.db, ctx.now(), id, phone.e164, message.maskedText, outcome, keepForFallback ? sealFallbackCode(config.secret, id, code) : null);
+  if (outcome.status === "unconfirmed") {
+    // Not an error: answering 502 would invite an immediate retry, and a second SMS, for a code
+    // that may be on its way. The verification stays pending and counts toward every limit.
+    log.warn("sms unconfirmed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
+    return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: outcome.channel, delivery: "unconfirmed" };
+  }
   if (!outcome.ok) {
     log.warn("sms failed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
     throw new AppError("sms_failed", "We could not send the SMS right now. Please try again in a moment.");
   }
-  return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter };
-}
-
-/**
- * Stores every provider attempt (text with the code masked) and the verification's SMS result in
- * one statement. A code that never reached the phone is marked failed and can never be used.
- */
-async function recordSmsOutcome(ctx: OtpContext, verificationId: string, to: string, maskedText: string, outcome: SmsSendOutcome) {
-  const last = outcome.attempts.at(-1);
-  const attempts = JSON.stringify(
-    outcome.attempts.map((a) => ({
-      provider: a.provider,
-      attempt: a.attempt,
-      status: a.status,
-      providerMessageId: a.providerMessageId ?? null,
-      httpStatus: a.httpStatus ?? null,
-      errorCode: a.errorCode ?? null,
-      errorMessage: a.errorMessage?.slice(0, 500) ?? null,
-      latencyMs: Math.round(a.latencyMs),
-      startedAt: a.startedAt.toISOString(),
-    })),
-  );
-  // One round trip, plan cached per connection (otp_record_sms, in the migrations).
-  await ctx.db.$executeRaw`
-    SELECT otp_record_sms(${verificationId}, ${to}, ${maskedText}, ${attempts}::jsonb,
-      ${last?.provider ?? null}, ${outcome.ok}, ${ctx.now()}::timestamp)`;
+  return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: outcome.channel };
 }
 
 type VerifyRow = {

@@ -117,13 +117,13 @@ describeEachDatabase("OTP over a real mShastra-speaking server", (use) => {
 
   it("stores every retry and the failover to Twilio", async () => {
     const { db } = use();
-    mshastraAnswer = (_req, res) => reply(res, 502, "<html><title>502 Bad Gateway</title></html>", "text/html");
+    mshastraAnswer = (_req, res) => reply(res, 503, "<html><title>503 Service Unavailable</title></html>", "text/html");
     const { ctx } = context(db, { SMS_PROVIDER: "mshastra,twilio", SMS_MAX_RETRIES: "1" });
     const sent = await sendOtp(ctx, { phone: uniquePhone() });
     const rows = await db.smsMessage.findMany({ where: { verificationId: sent.verificationId }, orderBy: [{ createdAt: "asc" }, { provider: "asc" }, { attempt: "asc" }] });
     expect(rows.map((r) => [r.provider, r.attempt, r.status, r.errorCode, r.httpStatus])).toEqual([
-      ["mshastra", 1, "failed", "server_error", 502],
-      ["mshastra", 2, "failed", "server_error", 502],
+      ["mshastra", 1, "failed", "server_error", 503],
+      ["mshastra", 2, "failed", "server_error", 503],
       ["twilio", 1, "sent", null, 201],
     ]);
     expect(await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).toMatchObject({ smsProvider: "twilio", smsStatus: "sent", status: "pending" });
@@ -135,14 +135,86 @@ describeEachDatabase("OTP over a real mShastra-speaking server", (use) => {
     expect((await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).smsStatus).toBe("delivered");
   });
 
-  it("records a hung gateway as a timeout and fails the verification", async () => {
+  it("records a hung gateway as unconfirmed: the code stays valid, the API says so, and the send counts", async () => {
+    const { db } = use();
+    let held = "";
+    mshastraAnswer = (req) => {
+      held = JSON.parse(req.body)[0].msg; // "delivers" it, but answers too late
+    };
+    const { ctx } = context(db, { SMS_TIMEOUT_MS: "150", SMS_MAX_RETRIES: "2", OTP_RESEND_COOLDOWN_SECONDS: "30" });
+    const phone = uniquePhone();
+    const sent = await sendOtp(ctx, { phone });
+    expect(sent).toMatchObject({ status: "sent", delivery: "unconfirmed" });
+    expect(mshastra.requests).toHaveLength(1);
+    const verification = await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } });
+    expect(verification).toMatchObject({ status: "pending", smsStatus: "unconfirmed", smsProvider: "mshastra" });
+    expect(await db.smsMessage.findMany({ where: { verificationId: verification.id } })).toMatchObject([{ status: "unconfirmed", errorCode: "timeout" }]);
+    // The resend cooldown applies as after a sent code: no second SMS to this number now.
+    expect((await smsFailure(sendOtp(ctx, { phone }))).code).toBe("rate_limited");
+    expect(mshastra.requests).toHaveLength(1);
+    // The code that did arrive works.
+    expect(await verifyOtp(ctx, { phone, code: /code is (\d+)/.exec(held)![1] })).toMatchObject({ status: "verified" });
+  });
+
+  it("puts at most one SMS into a gateway slower than SMS_TIMEOUT_MS per send request (8 sends, limits off)", async () => {
+    const { db } = use();
+    mshastraAnswer = (_req, res) => {
+      setTimeout(() => reply(res, 200, JSON.stringify([{ msg_id: "late", str_response: "Send Successful" }])), 400);
+    };
+    const { ctx } = context(db, {
+      SMS_PROVIDER: "mshastra,twilio",
+      SMS_TIMEOUT_MS: "100",
+      SMS_MAX_RETRIES: "2",
+      OTP_MAX_SENDS_PER_PHONE_PER_HOUR: "0",
+      OTP_MAX_SENDS_PER_PHONE_PER_DAY: "0",
+    });
+    const phone = uniquePhone();
+    for (let i = 0; i < 8; i++) await sendOtp(ctx, { phone, ip: "203.0.113.80" });
+    expect(mshastra.requests).toHaveLength(8);
+    expect(twilio.requests).toHaveLength(0);
+  });
+
+  it("counts unconfirmed sends toward the per-phone hourly limit (a slow gateway cannot be pumped)", async () => {
     const { db } = use();
     mshastraAnswer = () => {};
-    const { ctx } = context(db, { SMS_TIMEOUT_MS: "150", SMS_MAX_RETRIES: "0" });
+    const { ctx } = context(db, { SMS_TIMEOUT_MS: "100", OTP_MAX_SENDS_PER_PHONE_PER_HOUR: "3" });
+    const phone = uniquePhone();
+    for (let i = 0; i < 3; i++) expect(await sendOtp(ctx, { phone })).toMatchObject({ delivery: "unconfirmed" });
+    const refused = await smsFailure(sendOtp(ctx, { phone }));
+    expect(refused.code).toBe("rate_limited");
+    expect(mshastra.requests).toHaveLength(3);
+  });
+
+  it("still does not count a send every provider definitely refused (the user may ask again at once)", async () => {
+    const { db } = use();
+    mshastraAnswer = (_req, res) => reply(res, 200, JSON.stringify([{ str_response: "Invalid Mobile No." }]));
+    const { ctx } = context(db, { OTP_RESEND_COOLDOWN_SECONDS: "30" });
     const phone = uniquePhone();
     expect((await smsFailure(sendOtp(ctx, { phone }))).code).toBe("sms_failed");
-    const verification = await db.verification.findFirstOrThrow({ where: { phone } });
-    expect(verification.status).toBe("failed");
-    expect(await db.smsMessage.findMany({ where: { verificationId: verification.id } })).toMatchObject([{ status: "failed", errorCode: "timeout" }]);
+    expect((await smsFailure(sendOtp(ctx, { phone }))).code).toBe("sms_failed");
+    expect(mshastra.requests).toHaveLength(2);
+  });
+});
+
+describeEachDatabase("OTP over a real Africa's Talking-speaking server, routed per country", (use) => {
+  it("sends a Kenyan number through Africa's Talking (SMS_ROUTES), stores its messageId, and the code verifies", async () => {
+    const { db } = use();
+    const at = await startFakeGateway((req, res) => {
+      const to = new URLSearchParams(req.body).get("to");
+      reply(res, 201, JSON.stringify({ SMSMessageData: { Message: "Sent to 1/1 Total Cost: KES 0.8000", Recipients: [{ statusCode: 101, number: to, status: "Success", cost: "KES 0.8000", messageId: "ATXid_e2e" }] } }));
+    });
+    try {
+      const { ctx } = context(db, { SMS_ROUTES: "KE:africastalking,mshastra;*:mshastra", AT_API_URL: at.url, AT_USERNAME: "sandbox", AT_API_KEY: "atsk_e2e_key_123" });
+      const phone = "+25471" + String(Math.floor(Math.random() * 1e7)).padStart(7, "0");
+      const sent = await sendOtp(ctx, { phone });
+      expect(at.requests).toHaveLength(1);
+      expect(mshastra.requests).toHaveLength(0);
+      const text = new URLSearchParams(at.requests[0].body).get("message")!;
+      expect(await db.smsMessage.findMany({ where: { verificationId: sent.verificationId } })).toMatchObject([{ provider: "africastalking", status: "sent", providerMessageId: "ATXid_e2e" }]);
+      expect(await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).toMatchObject({ smsProvider: "africastalking", smsStatus: "sent" });
+      expect(await verifyOtp(ctx, { phone, code: /code is (\d+)/.exec(text)![1] })).toMatchObject({ status: "verified" });
+    } finally {
+      await at.close();
+    }
   });
 });

@@ -63,20 +63,69 @@ export function failure(
   provider: SmsProvider["name"],
   errorCode: SmsErrorCode,
   errorMessage: string,
-  extra: { httpStatus?: number; transient?: boolean } = {},
+  extra: { httpStatus?: number; transient?: boolean; ambiguous?: boolean } = {},
 ): ProviderResult {
-  const transient = extra.transient ?? isTransientCode(errorCode);
-  return { provider, ok: false, status: "failed", errorCode, errorMessage, transient, ...(extra.httpStatus !== undefined && { httpStatus: extra.httpStatus }) };
+  const ambiguous = extra.ambiguous ?? isAmbiguousByDefault(errorCode, extra.httpStatus);
+  const transient = !ambiguous && (extra.transient ?? isTransientCode(errorCode));
+  return {
+    provider,
+    ok: false,
+    status: ambiguous ? "unconfirmed" : "failed",
+    errorCode,
+    errorMessage,
+    transient,
+    ...(extra.httpStatus !== undefined && { httpStatus: extra.httpStatus }),
+  };
 }
 
+/** Worth retrying on the same provider, provided the gateway has proven it did not take the message. */
 export function isTransientCode(code: SmsErrorCode): boolean {
-  return code === "timeout" || code === "network_error" || code === "server_error" || code === "rate_limited";
+  return code === "network_error" || code === "server_error" || code === "rate_limited";
 }
 
-/** A fetch that threw: our timeout (the signal fired) or a network failure (refused, reset, DNS…). */
+/**
+ * Outcomes after which the gateway may hold the message although we saw no success: no answer in
+ * time, an unreadable 2xx, a 5xx other than 503 (a 500/502/504 can come after the gateway queued it).
+ * These are never retried on the same provider (a retry could deliver a second SMS).
+ */
+function isAmbiguousByDefault(code: SmsErrorCode, httpStatus: number | undefined): boolean {
+  if (code === "timeout") return true;
+  if (code === "bad_response") return httpStatus !== undefined && httpStatus >= 200 && httpStatus < 300;
+  if (code === "server_error") return httpStatus !== undefined && httpStatus >= 500 && httpStatus !== 503;
+  return false;
+}
+
+/**
+ * Network errors that prove the request never reached the gateway: nothing was written to it
+ * (connection refused, no route, DNS failure, connect timeout, TLS handshake refused).
+ */
+const NOT_SENT_NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
+/**
+ * A fetch that threw: our timeout (the signal fired), a failure before the request was written
+ * (refused, DNS…: retried) or one after (reset, socket closed mid-answer: ambiguous, not retried).
+ */
 export function failureFromFetchError(provider: SmsProvider["name"], error: unknown, signal: AbortSignal): ProviderResult {
   if (signal.aborted) return failure(provider, "timeout", "no answer before the timeout");
-  const cause = (error as { cause?: { code?: string } } | null)?.cause;
-  const code = cause?.code ?? (error as { code?: string } | null)?.code;
-  return failure(provider, "network_error", code ? `network error: ${code}` : "network error");
+  const cause = (error as { cause?: { code?: string; message?: string; cause?: { code?: string } } } | null)?.cause;
+  const code = cause?.code ?? cause?.cause?.code ?? (error as { code?: string } | null)?.code;
+  // fetch refuses some ports (e.g. 9) itself, before any connection: nothing was sent either.
+  if (!code && cause?.message === "bad port") return failure(provider, "network_error", "network error: port refused by fetch", { ambiguous: false });
+  const message = code ? `network error: ${code}` : "network error";
+  return failure(provider, "network_error", message, { ambiguous: !(code && NOT_SENT_NETWORK_CODES.has(code)) });
 }

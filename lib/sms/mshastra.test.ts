@@ -61,9 +61,9 @@ describe("mShastra provider", () => {
     expect(await send()).toMatchObject({ ok: true, providerMessageId: "1" });
   });
 
-  it("does not trust a success answer without a msg_id, and does not retry it", async () => {
+  it("does not trust a success answer without a msg_id, and records it unconfirmed (never retried)", async () => {
     answer = (_req, res) => reply(res, 200, JSON.stringify([{ number: "255712345678", str_response: "Send Successful" }]));
-    expect(await send()).toMatchObject({ ok: false, status: "failed", errorCode: "bad_response", transient: false, httpStatus: 200 });
+    expect(await send()).toMatchObject({ ok: false, status: "unconfirmed", errorCode: "bad_response", transient: false, httpStatus: 200 });
   });
 
   it("does not trust a success answer that is not a JSON array", async () => {
@@ -102,10 +102,10 @@ describe("mShastra provider", () => {
     expectNoSecrets(result.errorMessage);
   });
 
-  it("treats HTTP 500 as a transient server error", async () => {
+  it("treats HTTP 500 as an unconfirmed server error (the gateway may have queued it)", async () => {
     answer = (_req, res) => reply(res, 500, "<html><title>Runtime Error</title><body>Server Error in '/' Application.</body></html>", "text/html");
     const result = await send();
-    expect(result).toMatchObject({ ok: false, errorCode: "server_error", transient: true, httpStatus: 500 });
+    expect(result).toMatchObject({ ok: false, status: "unconfirmed", errorCode: "server_error", transient: false, httpStatus: 500 });
     expect(result.errorMessage).toContain("HTTP 500");
   });
 
@@ -140,10 +140,10 @@ describe("mShastra provider", () => {
     expect(result).toMatchObject({ ok: false, errorCode: "network_error", transient: true, errorMessage: "network error: ECONNREFUSED" });
   });
 
-  it("reports an aborted request as a transient timeout", async () => {
+  it("reports an aborted request as an unconfirmed timeout, not worth retrying", async () => {
     answer = () => {}; // never answers
     const result = await provider().send(message, AbortSignal.timeout(100));
-    expect(result).toMatchObject({ ok: false, errorCode: "timeout", transient: true });
+    expect(result).toMatchObject({ ok: false, status: "unconfirmed", errorCode: "timeout", transient: false });
   });
 });
 

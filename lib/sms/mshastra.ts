@@ -86,9 +86,9 @@ export function interpretMshastraAnswer(httpStatus: number, body: string, secret
     if (isArray && hasId && httpStatus >= 200 && httpStatus < 300) {
       return { provider: p, ok: true, status: "sent", providerMessageId: String(msgId).trim(), httpStatus, transient: false };
     }
-    // Not retried: the gateway may have accepted the message, and a retry could send it twice.
+    // Unconfirmed, not retried: the gateway says it sent, and a retry could send it twice.
     const why = !hasId ? "without a msg_id" : !isArray ? "not as a JSON array" : `with HTTP ${httpStatus}`;
-    return failure(p, "bad_response", `'${words}' ${why}`, { ...at, transient: false });
+    return failure(p, "bad_response", `'${words}' ${why}`, { ...at, ambiguous: true });
   }
   const reason = mshastraReason(answer);
   if (!reason) return failure(p, "unknown", words || "(blank str_response)", { ...at, transient: false });

@@ -89,8 +89,8 @@ describe("createSmsSender", () => {
     expectNothingLeaked(outcome);
   });
 
-  it("retries a 500 with exponential backoff and succeeds on the same provider", async () => {
-    mshastraAnswer = (_req, res, i) => (i < 2 ? reply(res, 500, "Internal Server Error", "text/plain") : reply(res, 200, MS_OK));
+  it("retries a 503 (the gateway did not take it) with exponential backoff and succeeds on the same provider", async () => {
+    mshastraAnswer = (_req, res, i) => (i < 2 ? reply(res, 503, "Service Unavailable", "text/plain") : reply(res, 200, MS_OK));
     const { send, sleeps } = sender();
     const outcome = await send();
     expect(outcome.ok).toBe(true);
@@ -132,34 +132,88 @@ describe("createSmsSender", () => {
     expect(mshastra.requests).toHaveLength(1);
   });
 
-  it("turns a hung gateway into a failed timeout attempt within SMS_TIMEOUT_MS", async () => {
+  it("turns a hung gateway into an unconfirmed timeout attempt within SMS_TIMEOUT_MS", async () => {
     mshastraAnswer = () => {}; // accepts the request, never answers
     const started = performance.now();
     const outcome = await sender({ SMS_PROVIDER: "mshastra", SMS_TIMEOUT_MS: "150", SMS_MAX_RETRIES: "0" }).send();
     const elapsed = performance.now() - started;
     expect(outcome.ok).toBe(false);
     expect(outcome.attempts).toHaveLength(1);
-    expect(outcome.attempts[0]).toMatchObject({ provider: "mshastra", status: "failed", errorCode: "timeout", transient: true, errorMessage: "no answer within 150 ms" });
+    expect(outcome.status).toBe("unconfirmed");
+    expect(outcome.attempts[0]).toMatchObject({ provider: "mshastra", status: "unconfirmed", errorCode: "timeout", transient: false, errorMessage: "no answer within 150 ms" });
     expect(outcome.attempts[0].latencyMs).toBeGreaterThanOrEqual(140);
     expect(elapsed).toBeLessThan(1_000);
     expectNothingLeaked(outcome);
   });
 
-  it("retries timeouts and then fails over from a hung mShastra to Twilio", async () => {
+  it("never retries a timeout and does not fail over by default: one request reaches the gateway", async () => {
     mshastraAnswer = () => {};
-    const outcome = await sender({ SMS_TIMEOUT_MS: "120", SMS_MAX_RETRIES: "1" }).send();
-    expect(outcome.ok).toBe(true);
+    const outcome = await sender({ SMS_TIMEOUT_MS: "120", SMS_MAX_RETRIES: "2" }).send();
+    expect(outcome).toMatchObject({ ok: false, status: "unconfirmed" });
+    expect(outcome.attempts.map((a) => [a.provider, a.attempt, a.status, a.errorCode])).toEqual([["mshastra", 1, "unconfirmed", "timeout"]]);
+    expect(mshastra.requests).toHaveLength(1);
+    expect(twilio.requests).toHaveLength(0);
+    expect(logs.lines.some((l) => l.includes("sms attempt unconfirmed"))).toBe(true);
+  });
+
+  it("fails over after a timeout only with SMS_FAILOVER_ON_AMBIGUOUS=1, still without retrying the slow provider", async () => {
+    mshastraAnswer = () => {};
+    const outcome = await sender({ SMS_TIMEOUT_MS: "120", SMS_MAX_RETRIES: "2", SMS_FAILOVER_ON_AMBIGUOUS: "1" }).send();
+    expect(outcome).toMatchObject({ ok: true, status: "sent" });
     expect(outcome.attempts.map((a) => [a.provider, a.attempt, a.errorCode ?? "ok"])).toEqual([
       ["mshastra", 1, "timeout"],
-      ["mshastra", 2, "timeout"],
       ["twilio", 1, "ok"],
     ]);
+    expect(mshastra.requests).toHaveLength(1);
+  });
+
+  it("reports unconfirmed, not failed, when failover after a timeout also fails", async () => {
+    mshastraAnswer = () => {};
+    twilioAnswer = (_req, res) => reply(res, 400, JSON.stringify({ code: 21211, message: "Invalid 'To' Phone Number" }));
+    const outcome = await sender({ SMS_TIMEOUT_MS: "120", SMS_FAILOVER_ON_AMBIGUOUS: "1" }).send();
+    expect(outcome).toMatchObject({ ok: false, status: "unconfirmed" });
+    expect(outcome.attempts.map((a) => [a.provider, a.status])).toEqual([
+      ["mshastra", "unconfirmed"],
+      ["twilio", "failed"],
+    ]);
+  });
+
+  it.each([500, 502, 504])("does not retry or fail over after HTTP %i: the gateway may have queued the message", async (status) => {
+    mshastraAnswer = (_req, res) => reply(res, status, "<html><title>Error</title></html>", "text/html");
+    const outcome = await sender().send();
+    expect(outcome).toMatchObject({ ok: false, status: "unconfirmed", attempts: [{ provider: "mshastra", status: "unconfirmed", errorCode: "server_error", httpStatus: status }] });
+    expect(mshastra.requests).toHaveLength(1);
+    expect(twilio.requests).toHaveLength(0);
+  });
+
+  it("does not retry a connection reset after the request was written", async () => {
+    mshastraAnswer = (_req, res) => void res.socket?.destroy();
+    const outcome = await sender().send();
+    expect(outcome).toMatchObject({ ok: false, status: "unconfirmed", attempts: [{ provider: "mshastra", status: "unconfirmed", errorCode: "network_error" }] });
+    expect(mshastra.requests).toHaveLength(1);
+    expect(twilio.requests).toHaveLength(0);
+  });
+
+  it("retries a DNS failure (nothing was sent), then fails over", async () => {
+    const outcome = await sender({ MSHASTRA_API_URL: "http://sms-gateway.invalid/send", SMS_MAX_RETRIES: "1" }).send();
+    expect(outcome.attempts.map((a) => [a.provider, a.attempt, a.status, a.errorMessage])).toEqual([
+      ["mshastra", 1, "failed", "network error: ENOTFOUND"],
+      ["mshastra", 2, "failed", "network error: ENOTFOUND"],
+      ["twilio", 1, "sent", undefined],
+    ]);
+  });
+
+  it("stops at an HTML page answered with HTTP 200: the gateway may have sent it", async () => {
+    mshastraAnswer = (_req, res) => reply(res, 200, "<html><body>OK</body></html>", "text/html");
+    const outcome = await sender().send();
+    expect(outcome).toMatchObject({ ok: false, status: "unconfirmed", attempts: [{ errorCode: "bad_response", httpStatus: 200, status: "unconfirmed" }] });
+    expect(twilio.requests).toHaveLength(0);
   });
 
   it("times out even a provider that ignores the abort signal", async () => {
     const stubborn: SmsProvider = { name: "mshastra", send: () => new Promise(() => {}) };
     const outcome = await sender({ SMS_TIMEOUT_MS: "100", SMS_MAX_RETRIES: "0" }, [stubborn]).send();
-    expect(outcome.attempts).toMatchObject([{ provider: "mshastra", errorCode: "timeout", status: "failed" }]);
+    expect(outcome.attempts).toMatchObject([{ provider: "mshastra", errorCode: "timeout", status: "unconfirmed" }]);
   });
 
   it("retries a refused connection as a network error, then fails over", async () => {
@@ -172,12 +226,12 @@ describe("createSmsSender", () => {
   });
 
   it("reports every attempt and ok:false when every provider fails", async () => {
-    mshastraAnswer = (_req, res) => reply(res, 200, "<html><body>Error</body></html>", "text/html");
+    mshastraAnswer = (_req, res) => reply(res, 404, "<html><body>Not Found</body></html>", "text/html");
     twilioAnswer = (_req, res) => reply(res, 401, JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
     const outcome = await sender().send();
-    expect(outcome.ok).toBe(false);
+    expect(outcome).toMatchObject({ ok: false, status: "failed" });
     expect(outcome.attempts.map((a) => [a.provider, a.errorCode, a.httpStatus])).toEqual([
-      ["mshastra", "bad_response", 200],
+      ["mshastra", "bad_response", 404],
       ["twilio", "invalid_credentials", 401],
     ]);
     expect(twilio.requests[0].headers.authorization).toMatch(/^Basic /);

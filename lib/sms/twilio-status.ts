@@ -17,7 +17,7 @@ const FINAL_STATUS: Record<string, "delivered" | "undelivered"> = {
   failed: "undelivered",
 };
 
-async function readFormLimited(req: Request): Promise<URLSearchParams> {
+export async function readFormLimited(req: Request): Promise<URLSearchParams> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as application/x-www-form-urlencoded.");

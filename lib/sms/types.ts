@@ -6,6 +6,12 @@ export type SmsMessageRequest = {
   /** The text to send, code included. Never log it. */
   text: string;
   purpose: string;
+  /** ISO 3166-1 alpha-2 of `to`, for SMS_ROUTES; derived from the number when absent. */
+  country?: string;
+  /** The bare code, for channels that carry it as a parameter (WhatsApp template, voice). Never log it. */
+  code?: string;
+  /** BCP 47 language for voice (Twilio <Say>). */
+  language?: string;
 };
 
 /** Stable reasons, stored in SmsMessage.errorCode and shown to admins. */
@@ -31,26 +37,35 @@ export type SmsAttempt = {
   /** 1-based, counted per provider */
   attempt: number;
   ok: boolean;
-  status: "sent" | "failed";
+  /**
+   * "unconfirmed": the gateway may have taken the message (timeout, reset after the request was
+   * written, a 5xx other than 503, an unreadable 2xx). Never retried on that provider.
+   */
+  status: "sent" | "failed" | "unconfirmed";
   providerMessageId?: string;
   httpStatus?: number;
   errorCode?: SmsErrorCode;
   /** The gateway's own words (e.g. "No More Credits"), credentials and codes stripped. */
   errorMessage?: string;
   latencyMs: number;
-  /** Worth retrying: network error, timeout, 5xx, 429, or a gateway-reported transient error. */
+  /** Worth retrying: a failure that proves the message was not taken (refused, DNS, 503, 429, gateway "not sent" error). */
   transient: boolean;
   startedAt: Date;
 };
 
+export const SMS_PROVIDER_NAMES = ["console", "mshastra", "twilio", "africastalking", "http"] as const;
+export type SmsProviderName = (typeof SMS_PROVIDER_NAMES)[number];
+
 export interface SmsProvider {
-  readonly name: "console" | "mshastra" | "twilio";
+  readonly name: SmsProviderName | "whatsapp" | "twilio_voice";
   /** One attempt. Must not throw for gateway/network failures: it returns ok:false instead. */
   send(message: SmsMessageRequest, signal: AbortSignal): Promise<Omit<SmsAttempt, "attempt" | "startedAt" | "latencyMs">>;
 }
 
 export type SmsSendOutcome = {
   ok: boolean;
+  /** sent: a provider accepted it; unconfirmed: no acceptance, but one may have taken it; failed: none did. */
+  status: "sent" | "unconfirmed" | "failed";
   /** Every attempt made, in order, across providers (retries and failover included). */
   attempts: SmsAttempt[];
 };

@@ -22,6 +22,7 @@ export const sendOtpSchema = z.object({
   purpose,
   /** The bot-challenge solution (ALTCHA payload, or a Turnstile / hCaptcha token): see GET /api/otp/challenge. */
   challenge: z.string({ error: "challenge must be text." }).trim().max(4096, "challenge is too long.").optional(),
+  channel: z.enum(["sms", "whatsapp", "voice", "auto"], { error: "Channel must be sms, whatsapp, voice or auto." }).optional(),
 });
 
 export const verifyOtpSchema = z.object({

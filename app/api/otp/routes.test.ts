@@ -17,7 +17,7 @@ describeEachDatabase("POST /api/otp/send and /api/otp/verify", (use) => {
     const res = await send(post("/api/otp/send", { phone, purpose: "Login", extra: "ignored" }));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(Object.keys(body).sort()).toEqual(["expiresAt", "phone", "resendAfter", "status", "verificationId"]);
+    expect(Object.keys(body).sort()).toEqual(["channel", "expiresAt", "phone", "resendAfter", "status", "verificationId"]);
     expect(body).toMatchObject({ status: "sent", phone });
     expect(new Date(body.expiresAt).toISOString()).toBe(body.expiresAt);
     const code = lastCodeSentTo(phone);

@@ -1,0 +1,14 @@
+import { json, validate, withApi } from "@/lib/api/handler";
+import { getBreakdown } from "@/lib/admin/breakdown";
+import { searchParamsObject, statsQuerySchema } from "@/lib/admin/schemas";
+import { requireAdmin } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/admin/stats/breakdown?from&to – sent, delivered, verified per channel, provider and country (admins only)
+export const GET = withApi(async ({ req }) => {
+  await requireAdmin();
+  const query = validate(statsQuerySchema, searchParamsObject(new URL(req.url).searchParams));
+  return json(await getBreakdown(await getDb(), query));
+});

@@ -1,0 +1,77 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { reply, spyOnLogs, startFakeGateway, type FakeGateway, type GatewayHandler } from "./test-gateway";
+import { createTwilioVoiceProvider, voiceTwiml, type TwilioVoiceConfig } from "./voice";
+
+const SID = "AC0123456789abcdef0123456789abcdef";
+const TOKEN = "twilio-voice-token-19ce";
+const CODE = "204817";
+const message = { to: "+14155550142", text: `Your PhoneOTP code is ${CODE}.`, purpose: "Login", code: CODE };
+
+let answer: GatewayHandler;
+let gateway: FakeGateway;
+let logs: ReturnType<typeof spyOnLogs>;
+
+beforeAll(async () => {
+  gateway = await startFakeGateway((req, res, i) => answer(req, res, i));
+});
+afterAll(() => gateway.close());
+beforeEach(() => {
+  gateway.requests.length = 0;
+  logs = spyOnLogs();
+});
+afterEach(() => {
+  for (const line of logs.lines) for (const secret of [CODE, TOKEN]) expect(line).not.toContain(secret);
+  logs.restore();
+});
+
+function config(extra: Partial<TwilioVoiceConfig> = {}): TwilioVoiceConfig {
+  return {
+    TWILIO_API_URL: gateway.url,
+    TWILIO_ACCOUNT_SID: SID,
+    TWILIO_AUTH_TOKEN: TOKEN,
+    TWILIO_FROM: "+15005550006",
+    TWILIO_VOICE_FROM: undefined,
+    TWILIO_VOICE_LANGUAGE: "en-US",
+    APP_NAME: "PhoneOTP",
+    ...extra,
+  };
+}
+const send = (extra: Partial<TwilioVoiceConfig> = {}) => createTwilioVoiceProvider(config(extra)).send(message, AbortSignal.timeout(5_000));
+
+describe("Twilio voice provider", () => {
+  it("creates a call with inline TwiML reading the code digit by digit, twice, from TWILIO_FROM by default", async () => {
+    answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA0123456789abcdef0123456789abcdef", status: "queued" }));
+    const result = await send();
+    const req = gateway.requests[0];
+    expect(req.path).toBe(`/2010-04-01/Accounts/${SID}/Calls.json`);
+    expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:${TOKEN}`).toString("base64")}`);
+    const form = new URLSearchParams(req.body);
+    expect(form.get("To")).toBe(message.to);
+    expect(form.get("From")).toBe("+15005550006");
+    expect(form.get("Twiml")).toBe(
+      '<Response><Say language="en-US">Your PhoneOTP code is: 2. 0. 4. 8. 1. 7.</Say><Pause length="1"/><Say language="en-US">Again, your code is: 2. 0. 4. 8. 1. 7.</Say></Response>',
+    );
+    expect(result).toMatchObject({ provider: "twilio_voice", ok: true, providerMessageId: "CA0123456789abcdef0123456789abcdef" });
+  });
+
+  it("calls from TWILIO_VOICE_FROM when set", async () => {
+    answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA1" }));
+    await send({ TWILIO_VOICE_FROM: "+15005550009" });
+    expect(new URLSearchParams(gateway.requests[0].body).get("From")).toBe("+15005550009");
+  });
+
+  it("speaks a supported language and falls back to English for one <Say> cannot speak", () => {
+    expect(voiceTwiml("12", "App", "fr-FR")).toContain('<Say language="fr-FR">Votre code App est: 1. 2.</Say>');
+    expect(voiceTwiml("12", "App", "sw-TZ")).toContain('<Say language="en-US">Your App code is: 1. 2.</Say>');
+    expect(voiceTwiml("12", "A&B <x>", "en-US")).toContain("Your A&amp;B &lt;x&gt; code is");
+  });
+
+  it("maps Twilio's refusals (21211 invalid number, 20003 credentials) and an HTML 503 page", async () => {
+    answer = (_req, res) => reply(res, 400, JSON.stringify({ code: 21211, message: "Invalid 'To' Phone Number", status: 400 }));
+    expect(await send()).toMatchObject({ provider: "twilio_voice", ok: false, errorCode: "invalid_number", status: "failed" });
+    answer = (_req, res) => reply(res, 401, JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
+    expect(await send()).toMatchObject({ errorCode: "invalid_credentials" });
+    answer = (_req, res) => reply(res, 503, "<html><title>Service Unavailable</title></html>", "text/html");
+    expect(await send()).toMatchObject({ errorCode: "server_error", transient: true });
+  });
+});

@@ -47,6 +47,7 @@ const schema = z.object({
   OTP_MAX_SENDS_PER_IP_PER_HOUR: int(30),
   OTP_MAX_VERIFY_PER_IP_PER_HOUR: int(60),
   OTP_LOGIN_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
+  OTP_VERIFICATION_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
   OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
 

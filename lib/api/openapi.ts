@@ -15,6 +15,13 @@ const verifyResponse = z.object({
   status: z.literal("verified"),
   verificationId: z.string(),
   loginToken: z.string().describe("Single-use; exchange it for a session with the next-auth `phone-otp` provider."),
+  verificationToken: z
+    .string()
+    .describe(
+      "JWT (EdDSA/Ed25519, header kid) for your back end; verify it against /.well-known/jwks.json. Claims: sub and phone_number (E.164), " +
+        "purpose, verification_id (= jti), verified_at (ISO 8601), iss (origin of NEXTAUTH_URL, or \"phoneotp\"), iat, exp " +
+        "(OTP_VERIFICATION_TOKEN_TTL_SECONDS, default 300). See docs/integration.md.",
+    ),
 });
 
 const errorResponse = z.object({
@@ -110,6 +117,13 @@ export function buildOpenApiDocument(serverUrl?: string) {
             429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
             500: { description: "Error verifying OTP. Please try again. (the database is down)" },
           },
+        },
+      },
+      "/.well-known/jwks.json": {
+        get: {
+          summary: "Public keys (JWKS) that verify verificationToken",
+          description: "The signing key, a rotated-in key one minute before it signs, and retired keys until their tokens expired. Cache-Control: public, max-age=60.",
+          responses: { 200: { description: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"…","kid":"…","alg":"EdDSA","use":"sig"}]}' } },
         },
       },
       "/api/health": {

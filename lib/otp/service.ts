@@ -11,6 +11,7 @@ import { renderOtpMessage } from "../sms/template";
 import type { SmsSendOutcome, SmsSender } from "../sms/types";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
 import type { OtpConfig } from "./config";
+import { signVerificationToken } from "./verification-token";
 
 export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date };
 
@@ -31,6 +32,8 @@ export type VerifyResult = {
   purpose: string;
   /** Single-use, short-lived: exchanged for a session without typing the code again. */
   loginToken: string;
+  /** A short-lived JWT (EdDSA) a back end checks offline against /.well-known/jwks.json. */
+  verificationToken: string;
 };
 
 const HOUR = 3_600_000;
@@ -206,7 +209,13 @@ export async function verifyOtp(
       FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
 
   if (row.id && row.status === "verified") {
-    return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
+    const verificationToken = await signVerificationToken(
+      ctx.db,
+      { secret: config.secret, ...config.verificationToken },
+      { phone, purpose, verificationId: row.id, verifiedAt: now },
+      now,
+    );
+    return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}`, verificationToken };
   }
   if (!row.id && ipLimit && row.ip_attempts >= ipLimit && row.ip_oldest) {
     await recordRefusal(ctx, "verify_ip_hour", phone, input);

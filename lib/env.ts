@@ -32,6 +32,8 @@ const schema = z.object({
   DATABASE_POOL_SIZE: int(10, 1, 200),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   TRUST_PROXY: bool(),
+  SHUTDOWN_GRACE_SECONDS: int(10, 0, 3_600),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().min(16, "must be at least 16 characters").optional()),
 
   OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),

@@ -9,6 +9,7 @@ import { log } from "../log";
 import { AppError } from "./errors";
 import { SOCKET_IP_HEADER } from "../socket-ip";
 import { isDatabaseUnavailable } from "../db/errors";
+import { observeHttp } from "../metrics";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -120,12 +121,17 @@ function errorName(error: unknown): string {
 export function withApi(handler: (ctx: ApiContext) => Promise<Response>) {
   return async (req: Request, routeContext?: RouteContext): Promise<Response> => {
     const route = new URL(req.url).pathname;
+    const started = performance.now();
+    let response: Response;
     try {
       const raw = (await routeContext?.params) ?? {};
       const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-      return await handler({ req, ip: clientIp(req), userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null, params });
+      response = await handler({ req, ip: clientIp(req), userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null, params });
     } catch (error) {
-      return errorResponse(error, route);
+      response = errorResponse(error, route);
     }
+    // Unknown paths share one label: a client must not be able to grow the label set.
+    observeHttp(response.status === 404 ? "(not found)" : route, req.method, response.status, (performance.now() - started) / 1000);
+    return response;
   };
 }

@@ -126,6 +126,14 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: { 200: { description: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"…","kid":"…","alg":"EdDSA","use":"sig"}]}' } },
         },
       },
+      "/api/metrics": {
+        get: {
+          summary: "Prometheus metrics of this process (text format)",
+          description: "Authorization: Bearer <METRICS_TOKEN>. 404 while METRICS_TOKEN is unset. See docs/operations.md.",
+          security: [{ metricsToken: [] }],
+          responses: { 200: { description: "text/plain; version=0.0.4" }, 401: { description: "unauthorized" }, 404: { description: "not_found (METRICS_TOKEN unset)" } },
+        },
+      },
       "/api/health": {
         get: {
           summary: "Liveness and database check",
@@ -133,6 +141,9 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
       },
     },
-    components: { schemas: { Error: schema(errorResponse) } },
+    components: {
+      schemas: { Error: schema(errorResponse) },
+      securitySchemes: { metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" } },
+    },
   };
 }

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "../api/errors";
 import type { Db } from "../db/connection";
 import { log } from "../log";
+import { metrics } from "../metrics";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { renderOtpMessage } from "../sms/template";
 import type { SmsSendOutcome, SmsSender } from "../sms/types";
@@ -88,6 +89,7 @@ const SEND_REFUSALS: Record<string, string> = {
 };
 
 async function recordRefusal(ctx: OtpContext, rule: string, phone: string | null, meta: RequestMeta) {
+  metrics().rateLimited.inc({ rule });
   await ctx.db.auditEvent
     .create({ data: { type: "rate_limited", phone, ip: meta.ip ?? null, userAgent: meta.userAgent ?? null, data: { rule }, createdAt: ctx.now() } })
     .catch((error: Error) => log.warn("could not record refusal", { error: error.name }));
@@ -111,6 +113,7 @@ export async function sendOtp(
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + config.ttlSeconds * 1000);
   const ip = input.ip ?? null;
+  const count = (outcome: string) => metrics().sends.inc({ outcome, purpose, channel: "sms", country: phone.country ?? "unknown" });
 
   // One round trip: limits checked and the row written under a per-phone lock (see the migration
   // defining otp_begin_send). Rules, in order: resend cooldown per phone+purpose, sends per phone per
@@ -123,12 +126,14 @@ export async function sendOtp(
       ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
       ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
+    count("rate_limited");
     await recordRefusal(ctx, gate.refused_rule, phone.e164, input);
     throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
   }
 
   const resendAfter = new Date(now.getTime() + config.resendCooldownSeconds * 1000);
   if (testCode !== undefined) {
+    count("test_number");
     log.info("test number used", { verificationId: id, purpose });
     await ctx.db.auditEvent.create({
       data: { type: "test_number_used", phone: phone.e164, ip, userAgent: input.userAgent ?? null, data: { verificationId: id, purpose }, createdAt: now },
@@ -139,6 +144,7 @@ export async function sendOtp(
   const message = renderOtpMessage({ code, purpose, ttlSeconds: config.ttlSeconds }, config.sms);
   const outcome = await ctx.sms.send({ to: phone.e164, text: message.text, purpose });
   await recordSmsOutcome(ctx, id, phone.e164, message.maskedText, outcome);
+  count(outcome.ok ? "sent" : "sms_failed");
   if (!outcome.ok) {
     log.warn("sms failed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
     throw new AppError("sms_failed", "We could not send the SMS right now. Please try again in a moment.");
@@ -152,6 +158,10 @@ export async function sendOtp(
  */
 async function recordSmsOutcome(ctx: OtpContext, verificationId: string, to: string, maskedText: string, outcome: SmsSendOutcome) {
   const last = outcome.attempts.at(-1);
+  for (const a of outcome.attempts) {
+    metrics().smsAttempts.inc({ provider: a.provider, status: a.status });
+    metrics().smsLatency.observe({ provider: a.provider, status: a.status }, a.latencyMs / 1000);
+  }
   const attempts = JSON.stringify(
     outcome.attempts.map((a) => ({
       provider: a.provider,
@@ -194,9 +204,11 @@ export async function verifyOtp(
 ): Promise<VerifyResult> {
   const { config } = ctx;
   const now = ctx.now();
-  const phone = normalizePhone(config, input.phone).e164;
+  const parsed = normalizePhone(config, input.phone);
+  const phone = parsed.e164;
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
+  const count = (outcome: string) => metrics().verifies.inc({ outcome, purpose, channel: "sms", country: parsed.country ?? "unknown" });
   const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
   const codeHash = hashCode(config.secret, phone, purpose, input.code);
   const token = generateToken();
@@ -209,6 +221,7 @@ export async function verifyOtp(
       FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
 
   if (row.id && row.status === "verified") {
+    count("verified");
     const verificationToken = await signVerificationToken(
       ctx.db,
       { secret: config.secret, ...config.verificationToken },
@@ -218,6 +231,7 @@ export async function verifyOtp(
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}`, verificationToken };
   }
   if (!row.id && ipLimit && row.ip_attempts >= ipLimit && row.ip_oldest) {
+    count("rate_limited");
     await recordRefusal(ctx, "verify_ip_hour", phone, input);
     throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
   }
@@ -227,10 +241,11 @@ export async function verifyOtp(
     result = await explainNoPending(ctx.db, phone, purpose);
     await ctx.db.verifyAttempt.create({ data: { verificationId: null, phone, purpose, ip, result, createdAt: now } });
   }
+  const attemptsLeft = row.maxAttempts !== null && row.attempts !== null ? row.maxAttempts - row.attempts : null;
+  count(result === "expired" || result === "locked" ? result : result === "pending" && attemptsLeft !== null ? "invalid_code" : "not_found");
   if (result === "expired") throw new AppError("expired", "This code has expired. Request a new one.");
   if (result === "locked") throw new AppError("locked", "Too many wrong codes. Request a new code.");
-  if (result === "pending" && row.maxAttempts !== null && row.attempts !== null) {
-    const attemptsLeft = row.maxAttempts - row.attempts;
+  if (result === "pending" && attemptsLeft !== null) {
     throw new AppError("invalid_code", `That code is not right. ${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`, { attemptsLeft });
   }
   throw new AppError("not_found", "There is no active code for this number. Request a new one.");

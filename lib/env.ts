@@ -52,6 +52,7 @@ const schema = z.object({
   OTP_VERIFICATION_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
   OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
+  OTP_REQUIRE_API_KEY: bool(),
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
   PHONE_ALLOWED_COUNTRIES: list("", (code) => code.toUpperCase()),

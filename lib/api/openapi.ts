@@ -78,16 +78,22 @@ export function buildOpenApiDocument(serverUrl?: string) {
       "/api/otp/send": {
         post: {
           summary: "Send a one-time code by SMS",
-          description: "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP.",
+          description:
+            "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP — or, with an API key " +
+            "(scope otp:send), by the key's own hourly budget instead of the IP limit. Anonymous calls are refused (401) when OTP_REQUIRE_API_KEY=1, " +
+            "except same-origin browser requests for Login.",
+          security: [{}, { apiKey: [] }],
           requestBody: jsonBody(sendOtpSchema),
-          responses: responses(sendResponse, [...COMMON, "sms_failed"]),
+          responses: responses(sendResponse, [...COMMON, "sms_failed", "unauthorized", "forbidden"]),
         },
       },
       "/api/otp/verify": {
         post: {
           summary: "Verify a one-time code",
+          description: "API key scope otp:verify (optional unless OTP_REQUIRE_API_KEY=1). 401: unknown or revoked key; 403: missing scope or address not allowed.",
+          security: [{}, { apiKey: [] }],
           requestBody: jsonBody(verifyOtpSchema),
-          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found"]),
+          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found", "unauthorized", "forbidden"]),
         },
       },
       "/api/users/send-otp/": {
@@ -143,7 +149,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
     },
     components: {
       schemas: { Error: schema(errorResponse) },
-      securitySchemes: { metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key (potp_…) created on the admin page API keys; scopes otp:send, otp:verify, admin:read." },
+        metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" },
+      },
     },
   };
 }

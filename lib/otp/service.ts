@@ -16,7 +16,8 @@ import { signVerificationToken } from "./verification-token";
 
 export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date };
 
-export type RequestMeta = { ip?: string | null; userAgent?: string | null };
+/** `apiKeyId`: the caller proved an API key, whose own budget replaces the per-IP limits. */
+export type RequestMeta = { ip?: string | null; userAgent?: string | null; apiKeyId?: string };
 
 export type SendResult = {
   status: "sent";
@@ -124,13 +125,17 @@ export async function sendOtp(
       ${hashCode(config.secret, phone.e164, purpose, code)}, ${config.maxAttempts}::int,
       ${expiresAt}::timestamp, ${now}::timestamp, ${ip}, ${input.userAgent ?? null}, ${testCode !== undefined},
       ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
-      ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
+      ${config.maxSendsPerPhonePerDay}::int, ${input.apiKeyId ? 0 : config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
     count("rate_limited");
     await recordRefusal(ctx, gate.refused_rule, phone.e164, input);
     throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
   }
 
+  if (input.apiKeyId) {
+    // A separate statement: otp_begin_send (another change's function) does not know keys.
+    await ctx.db.verification.update({ where: { id }, data: { apiKeyId: input.apiKeyId } });
+  }
   const resendAfter = new Date(now.getTime() + config.resendCooldownSeconds * 1000);
   if (testCode !== undefined) {
     count("test_number");
@@ -209,7 +214,7 @@ export async function verifyOtp(
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
   const count = (outcome: string) => metrics().verifies.inc({ outcome, purpose, channel: "sms", country: parsed.country ?? "unknown" });
-  const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
+  const ipLimit = ip && !input.apiKeyId && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
   const codeHash = hashCode(config.secret, phone, purpose, input.code);
   const token = generateToken();
   const tokenHash = hashToken(config.secret, token);

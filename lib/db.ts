@@ -35,3 +35,12 @@ export function getDatabase(): Promise<OpenDatabase> {
 export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
+
+/** Closes the database if it was opened (PGlite flushes and releases its directory lock). */
+export async function closeDatabase(): Promise<void> {
+  const opening = globalForDb.__otpDb;
+  if (!opening) return;
+  globalForDb.__otpDb = undefined;
+  const database = await opening.catch(() => undefined);
+  await database?.close();
+}

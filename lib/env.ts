@@ -38,6 +38,8 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   TRUST_PROXY: z.preprocess((v) => emptyToUndefined(v) ?? "0", z.string().trim()),
   IP_V6_PREFIX: int(64, 1, 128),
+  SHUTDOWN_GRACE_SECONDS: int(10, 0, 3_600),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().min(16, "must be at least 16 characters").optional()),
 
   OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
@@ -77,8 +79,10 @@ const schema = z.object({
   OTP_CHALLENGE_SECRET: str(),
   OTP_CHALLENGE_VERIFY_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   OTP_CHALLENGE_SCRIPT_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  OTP_VERIFICATION_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
   OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
+  OTP_REQUIRE_API_KEY: bool(),
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
   PHONE_ALLOWED_COUNTRIES: list("", (code) => code.toUpperCase()),

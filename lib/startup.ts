@@ -6,10 +6,11 @@ import { parseDatabaseUrl } from "./db/connection";
 import { describeDatabaseError } from "./db/errors";
 import { pendingMigrations } from "./db/migrations";
 import { DatabaseInUseError } from "./db/pglite-lock";
-import { getDatabase, getDb } from "./db";
+import { closeDatabase, getDatabase, getDb } from "./db";
 import { log } from "./log";
 import { pollMshastraDeliveryReports } from "./sms/delivery-reports";
 import { env, EnvError } from "./env";
+import { installGracefulShutdown, onShutdown } from "./shutdown";
 import { installSocketIpHeader } from "./socket-ip";
 
 /** Stops the start with one line per problem: "Configuration error: …" or "Database error: …". */
@@ -27,6 +28,7 @@ export async function startServer() {
     throw error;
   }
   warnAboutConfiguration();
+  installGracefulShutdown({ graceSeconds: env().SHUTDOWN_GRACE_SECONDS, closeDatabase });
   try {
     parseDatabaseUrl(env().DATABASE_URL);
   } catch (error) {
@@ -86,4 +88,5 @@ function startDeliveryReportPolling() {
     }
   }, DLR_POLL_INTERVAL_MS);
   timer.unref();
+  onShutdown("delivery report polling", () => clearInterval(timer));
 }

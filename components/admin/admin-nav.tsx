@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/admin/verifications", label: "Verifications" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/protection", label: "Protection" },
+  { href: "/admin/api-keys", label: "API keys" },
 ];
 
 export function AdminNav() {

@@ -58,8 +58,8 @@ export class AppError extends Error {
  * lists an operation's own errors only. A new code or operation is added here, beside the catalogue.
  */
 export const OPERATION_ERRORS = {
-  sendOtp: ["validation_error", "invalid_json", "invalid_phone", "cross_site", "payload_too_large", "unsupported_media_type", "rate_limited", "challenge_required", "blocked", "internal_error", "sms_failed", "database_unavailable"],
-  verifyOtp: ["validation_error", "invalid_json", "invalid_phone", "cross_site", "invalid_code", "expired", "locked", "not_found", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "database_unavailable"],
+  sendOtp: ["validation_error", "invalid_json", "invalid_phone", "unauthorized", "forbidden", "cross_site", "payload_too_large", "unsupported_media_type", "rate_limited", "challenge_required", "blocked", "internal_error", "sms_failed", "database_unavailable"],
+  verifyOtp: ["validation_error", "invalid_json", "invalid_phone", "unauthorized", "forbidden", "cross_site", "invalid_code", "expired", "locked", "not_found", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "database_unavailable"],
   getAdminStats: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
   listAdminUsers: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
   setAdminUserRole: ["validation_error", "invalid_json", "unsupported_media_type", "payload_too_large", "unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],

@@ -10,10 +10,20 @@ import { AppError } from "./errors";
 import { SOCKET_IP_HEADER } from "../socket-ip";
 import { compileTrustProxy, resolveClientKey, type TrustProxy } from "../client-ip";
 import { isDatabaseUnavailable } from "../db/errors";
+import { observeHttp } from "../metrics";
+import { authenticateApiKey, type ApiKeyScope, type AuthenticatedKey } from "../api-keys";
+import { getDb } from "../db";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export type ApiContext = { req: Request; ip: string | null; userAgent: string | null; params: Record<string, string> };
+export type ApiContext = {
+  req: Request;
+  ip: string | null;
+  userAgent: string | null;
+  params: Record<string, string>;
+  /** The valid API key of `Authorization: Bearer …` on routes that accept keys; null when none was sent. */
+  apiKey: AuthenticatedKey | null;
+};
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
@@ -126,15 +136,24 @@ function errorName(error: unknown): string {
   return [e?.name ?? typeof error, e?.code].filter(Boolean).join(":");
 }
 
-export function withApi(handler: (ctx: ApiContext) => Promise<Response>) {
+/** `apiKeyScope`: the route accepts API keys; a sent key must be valid and carry this scope (401/403). */
+export function withApi(handler: (ctx: ApiContext) => Promise<Response>, options: { apiKeyScope?: ApiKeyScope } = {}) {
   return async (req: Request, routeContext?: RouteContext): Promise<Response> => {
     const route = new URL(req.url).pathname;
+    const started = performance.now();
+    let response: Response;
     try {
       const raw = (await routeContext?.params) ?? {};
       const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-      return await handler({ req, ip: clientIp(req), userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null, params });
+      const ip = clientIp(req);
+      const authorization = req.headers.get("authorization");
+      const apiKey = options.apiKeyScope && authorization ? await authenticateApiKey(await getDb(), { authorization, ip, scope: options.apiKeyScope }) : null;
+      response = await handler({ req, ip, userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null, params, apiKey });
     } catch (error) {
-      return errorResponse(error, route);
+      response = errorResponse(error, route);
     }
+    // Unknown paths share one label: a client must not be able to grow the label set.
+    observeHttp(response.status === 404 ? "(not found)" : route, req.method, response.status, (performance.now() - started) / 1000);
+    return response;
   };
 }

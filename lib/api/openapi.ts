@@ -16,6 +16,8 @@ export type OpenApiOptions = { serverUrl: string; codeLength: number };
 
 /** How a caller authenticates; operations name the schemes they accept (API keys can be added here). */
 export const SECURITY_SCHEMES = {
+  apiKey: { type: "http", scheme: "bearer", description: "An API key (potp_…) created on the admin page API keys; scopes otp:send, otp:verify, admin:read." },
+  metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" },
   sessionCookie: {
     type: "apiKey",
     in: "cookie",
@@ -91,6 +93,13 @@ const verifyResponse = z.object({
   status: z.literal("verified"),
   verificationId: z.string(),
   loginToken: z.string().describe("Single-use; exchange it for a session with the next-auth `phone-otp` provider."),
+  verificationToken: z
+    .string()
+    .describe(
+      "JWT (EdDSA/Ed25519, header kid) for your back end; verify it against /.well-known/jwks.json. Claims: sub and phone_number (E.164), " +
+        "purpose, verification_id (= jti), verified_at (ISO 8601), iss (origin of NEXTAUTH_URL, or \"phoneotp\"), iat, exp " +
+        "(OTP_VERIFICATION_TOKEN_TTL_SECONDS, default 300). See docs/integration.md.",
+    ),
 });
 
 // The Django guide's bodies. Members are required wherever the guide always sends them.
@@ -268,9 +277,12 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
         post: {
           operationId: "sendOtp",
           summary: "Send a one-time code by SMS",
-          description: "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP.",
+          description:
+            "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP — or, with an API key " +
+            "(scope otp:send), by the key's own hourly budget instead of the IP limit. Anonymous calls are refused (401) when OTP_REQUIRE_API_KEY=1, " +
+            "except same-origin browser requests for Login.",
           tags: ["OTP"],
-          security: PUBLIC,
+          security: [{}, { apiKey: [] }],
           requestBody: { required: true, content: jsonContent(schema(sendOtpSchema)) },
           responses: { ...okJson("Sent", schema(sendResponse)), ...errorResponses("sendOtp") },
         },
@@ -297,8 +309,9 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
         post: {
           operationId: "verifyOtp",
           summary: "Verify a one-time code",
+          description: "API key scope otp:verify (optional unless OTP_REQUIRE_API_KEY=1). 401: unknown or revoked key; 403: missing scope or address not allowed.",
           tags: ["OTP"],
-          security: PUBLIC,
+          security: [{}, { apiKey: [] }],
           requestBody: { required: true, content: jsonContent(verifyBody) },
           responses: { ...okJson("Verified", schema(verifyResponse)), ...errorResponses("verifyOtp") },
         },
@@ -313,6 +326,21 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
       "/api/users/verify-otp": {
         ...seedVerify("seedVerifyOtpNoSlash", "Verify a code (the Django guide's route, without the trailing slash)"),
         ...otherMethodsOf("seedVerifyOtpNoSlash", "drf"),
+      },
+      "/.well-known/jwks.json": {
+        get: {
+          summary: "Public keys (JWKS) that verify verificationToken",
+          description: "The signing key, a rotated-in key one minute before it signs, and retired keys until their tokens expired. Cache-Control: public, max-age=60.",
+          responses: { 200: { description: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"…","kid":"…","alg":"EdDSA","use":"sig"}]}' } },
+        },
+      },
+      "/api/metrics": {
+        get: {
+          summary: "Prometheus metrics of this process (text format)",
+          description: "Authorization: Bearer <METRICS_TOKEN>. 404 while METRICS_TOKEN is unset. See docs/operations.md.",
+          security: [{ metricsToken: [] }],
+          responses: { 200: { description: "text/plain; version=0.0.4" }, 401: { description: "unauthorized" }, 404: { description: "not_found (METRICS_TOKEN unset)" } },
+        },
       },
       "/api/health": {
         get: {

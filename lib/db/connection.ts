@@ -6,9 +6,11 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
+import { setPoolStats } from "../metrics";
 import { lockDataDir } from "./pglite-lock";
 
 export type Db = PrismaClient;
@@ -44,13 +46,21 @@ export type OpenDatabase = {
 /** `connectionTimeoutMs`: how long a query waits for a free pooled connection (PostgreSQL; 5 s). */
 export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: number; connectionTimeoutMs?: number } = {}): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
-    const adapterFactory = new PrismaPg({
-      connectionString: target.url,
-      max: opts.poolSize ?? 10,
-      connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5_000,
-    });
+    // Our own pool (ended with the adapter), so its usage can be reported as a metric.
+    const max = opts.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: target.url, max, connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5_000 });
+    const adapterFactory = new PrismaPg(pool, { disposeExternalPool: true });
     const db = new PrismaClient({ adapter: adapterFactory });
-    return { db, target, adapterFactory, close: () => db.$disconnect() };
+    setPoolStats(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }));
+    return {
+      db,
+      target,
+      adapterFactory,
+      close: async () => {
+        await db.$disconnect();
+        if (!pool.ended) await pool.end();
+      },
+    };
   }
   let unlock = () => {};
   if (target.dataDir) {
@@ -62,6 +72,7 @@ export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: nu
     await pglite.waitReady;
     const adapterFactory = new PrismaPGlite(pglite);
     const db = new PrismaClient({ adapter: adapterFactory });
+    setPoolStats(() => ({ total: 1, max: 1 })); // in-process: one connection, queries queue inside PGlite
     return {
       db,
       target,

@@ -15,6 +15,8 @@ export type OtpConfig = {
   maxSendsPerIpPerHour: number;
   maxVerifyPerIpPerHour: number;
   loginTokenTtlSeconds: number;
+  /** The signed verification result (verificationToken): lifetime and `iss` claim. */
+  verificationToken: { ttlSeconds: number; issuer: string };
   /** E.164 → fixed code. Empty unless configured (and, in production, explicitly allowed). */
   testNumbers: Map<string, string>;
   phone: PhoneConfig;
@@ -107,6 +109,7 @@ export function otpConfigFromEnv(env: Env): OtpConfig {
     maxSendsPerIpPerHour: env.OTP_MAX_SENDS_PER_IP_PER_HOUR,
     maxVerifyPerIpPerHour: env.OTP_MAX_VERIFY_PER_IP_PER_HOUR,
     loginTokenTtlSeconds: env.OTP_LOGIN_TOKEN_TTL_SECONDS,
+    verificationToken: { ttlSeconds: env.OTP_VERIFICATION_TOKEN_TTL_SECONDS, issuer: tokenIssuer(env) },
     testNumbers: testNumbersAllowed ? parseTestNumbers(env.OTP_TEST_NUMBERS, env.OTP_LENGTH) : new Map(),
     phone: { defaultCountry: env.PHONE_DEFAULT_COUNTRY, allowedCountries: env.PHONE_ALLOWED_COUNTRIES, allowedTypes: env.PHONE_ALLOWED_TYPES },
     guard: {
@@ -137,4 +140,9 @@ export function otpConfigFromEnv(env: Env): OtpConfig {
     },
     sms: { APP_NAME: env.APP_NAME, SMS_TEMPLATE: env.SMS_TEMPLATE, SMS_TEMPLATES: env.SMS_TEMPLATES, WEBOTP_DOMAIN: env.WEBOTP_DOMAIN },
   };
+}
+
+/** The `iss` of verification tokens: the public origin when NEXTAUTH_URL is set, else "phoneotp". */
+export function tokenIssuer(env: Pick<Env, "NEXTAUTH_URL">): string {
+  return env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).origin : "phoneotp";
 }

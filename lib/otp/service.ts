@@ -7,6 +7,7 @@ import { AppError } from "../api/errors";
 import type { Db } from "../db/connection";
 import { recordRefusal } from "../audit/refusals";
 import { log } from "../log";
+import { metrics } from "../metrics";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { deliverCode, recordDelivery, resolveChannels, sealFallbackCode, type ChannelSenders, type RequestedChannel } from "../sms/channels";
 import type { Channel } from "../sms/routes";
@@ -17,10 +18,12 @@ import { generateCode, generateToken, hashCode, hashToken } from "./codes";
 import { checkBotChallenge } from "./challenge";
 import type { OtpConfig } from "./config";
 import { beginGuardedSend, noteVerified, releaseGuardedSend, type GuardTicket } from "./guard";
+import { signVerificationToken } from "./verification-token";
 
 export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date; channels?: ChannelSenders };
 
-export type RequestMeta = { ip?: string | null; userAgent?: string | null };
+/** `apiKeyId`: the caller proved an API key, whose own budget replaces the per-IP limits. */
+export type RequestMeta = { ip?: string | null; userAgent?: string | null; apiKeyId?: string };
 
 export type SendResult = {
   status: "sent";
@@ -44,6 +47,8 @@ export type VerifyResult = {
   purpose: string;
   /** Single-use, short-lived: exchanged for a session without typing the code again. */
   loginToken: string;
+  /** A short-lived JWT (EdDSA) a back end checks offline against /.well-known/jwks.json. */
+  verificationToken: string;
 };
 
 const HOUR = 3_600_000;
@@ -103,6 +108,7 @@ const SEND_REFUSALS: Record<string, string> = {
 
 /** The limit's refusal, aggregated per rule, key (the phone or the address it counts) and minute. */
 async function recordLimit(ctx: OtpContext, rule: string, phone: string, meta: RequestMeta) {
+  metrics().rateLimited.inc({ rule });
   const byIp = rule === "ip_hour" || rule === "verify_ip_hour";
   const key = byIp ? meta.ip : phone;
   if (!key) return;
@@ -129,6 +135,7 @@ export async function sendOtp(
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + config.ttlSeconds * 1000);
   const ip = input.ip ?? null;
+  const count = (outcome: string, channel: string = channels[0]) => metrics().sends.inc({ outcome, purpose, channel, country: phone.country ?? "unknown" });
 
   // Test numbers send no SMS: no challenge, no budgets. The seed routes cannot change their clients,
   // so they are never asked for a challenge (the budgets and the guard still apply).
@@ -147,16 +154,22 @@ export async function sendOtp(
       ${hashCode(config.secret, phone.e164, purpose, code)}, ${config.maxAttempts}::int,
       ${expiresAt}::timestamp, ${now}::timestamp, ${ip}, ${input.userAgent ?? null}, ${testCode !== undefined},
       ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
-      ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
+      ${config.maxSendsPerPhonePerDay}::int, ${input.apiKeyId ? 0 : config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
+    count("rate_limited");
     // Nothing is sent: give back the budgets this send took (a refused request costs no budget).
     if (ticket) await releaseGuardedSend(ctx, ticket);
     await recordLimit(ctx, gate.refused_rule, phone.e164, input);
     throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
   }
 
+  if (input.apiKeyId) {
+    // A separate statement: otp_begin_send (another change's function) does not know keys.
+    await ctx.db.verification.update({ where: { id }, data: { apiKeyId: input.apiKeyId } });
+  }
   const resendAfter = new Date(now.getTime() + config.resendCooldownSeconds * 1000);
   if (testCode !== undefined) {
+    count("test_number");
     log.info("test number used", { verificationId: id, purpose });
     await ctx.db.auditEvent.create({
       data: { type: "test_number_used", phone: phone.e164, ip, userAgent: input.userAgent ?? null, data: { verificationId: id, purpose }, createdAt: now },
@@ -170,6 +183,11 @@ export async function sendOtp(
   // failed later (not on WhatsApp: 131026), and the same code then goes by SMS (lib/sms/channels.ts).
   const keepForFallback = outcome.channel === "whatsapp" && outcome.ok && channels.slice(channels.indexOf("whatsapp") + 1).includes("sms");
   await recordDelivery(ctx.db, ctx.now(), id, phone.e164, message.maskedText, outcome, keepForFallback ? sealFallbackCode(config.secret, id, code) : null);
+  for (const a of outcome.attempts) {
+    metrics().smsAttempts.inc({ provider: a.provider, status: a.status });
+    metrics().smsLatency.observe({ provider: a.provider, status: a.status }, a.latencyMs / 1000);
+  }
+  count(outcome.ok ? "sent" : outcome.status === "unconfirmed" ? "unconfirmed" : "sms_failed", outcome.channel);
   if (outcome.status === "unconfirmed") {
     // Not an error: answering 502 would invite an immediate retry, and a second SMS, for a code
     // that may be on its way. The verification stays pending and counts toward every limit.
@@ -210,7 +228,8 @@ export async function verifyOtp(
   const phone = parsed.e164;
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
-  const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
+  const count = (outcome: string) => metrics().verifies.inc({ outcome, purpose, channel: "sms", country: parsed.country ?? "unknown" });
+  const ipLimit = ip && !input.apiKeyId && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
   // Every caller (API, seed adapter, next-auth) gets the same reading: any script's digits are digits.
   const codeHash = hashCode(config.secret, phone, purpose, toAsciiDigits(input.code.trim()));
   const token = generateToken();
@@ -223,20 +242,29 @@ export async function verifyOtp(
       FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
 
   if (row.id && row.status === "verified") {
+    count("verified");
     // The conversion guard's numerator; a failure here must not undo the user's sign-in.
     await noteVerified(ctx, parsed).catch((error: Error) => log.warn("could not count a verify", { error: error.name }));
-    return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
+    const verificationToken = await signVerificationToken(
+      ctx.db,
+      { secret: config.secret, ...config.verificationToken },
+      { phone, purpose, verificationId: row.id, verifiedAt: now },
+      now,
+    );
+    return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}`, verificationToken };
   }
   if (!row.id && !row.status && ipLimit && row.ip_oldest) {
+    count("rate_limited");
     await recordLimit(ctx, "verify_ip_hour", phone, input);
     throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
   }
   // Without a pending code, r_status says why (expired, locked or not_found), already recorded.
   const result = row.status;
+  const attemptsLeft = row.maxAttempts !== null && row.attempts !== null ? row.maxAttempts - row.attempts : null;
+  count(result === "expired" || result === "locked" ? result : result === "pending" && attemptsLeft !== null ? "invalid_code" : "not_found");
   if (result === "expired") throw new AppError("expired", "This code has expired. Request a new one.");
   if (result === "locked") throw new AppError("locked", "Too many wrong codes. Request a new code.");
-  if (result === "pending" && row.maxAttempts !== null && row.attempts !== null) {
-    const attemptsLeft = row.maxAttempts - row.attempts;
+  if (result === "pending" && attemptsLeft !== null) {
     throw new AppError("invalid_code", `That code is not right. ${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`, { attemptsLeft });
   }
   throw new AppError("not_found", "There is no active code for this number. Request a new one.");

@@ -1,0 +1,57 @@
+import { createServer } from "node:http";
+import { connect, type AddressInfo } from "node:net";
+import { expect, it } from "vitest";
+import { isShuttingDown, onShutdown, shutdown, trackHttpRequests } from "./shutdown";
+
+it("answers requests in flight, cuts off the ones past the grace period, then runs the stop hooks, closes the database and exits 0", async () => {
+  trackHttpRequests();
+  const server = createServer((req, res) => {
+    if (req.url === "/slow") setTimeout(() => res.end("done"), 300);
+    // "/hang" never answers: only the grace period ends it.
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const order: string[] = [];
+  onShutdown("worker", () => {
+    order.push("worker stopped");
+  });
+  const slow = fetch(`${url}/slow`).then(async (r) => {
+    order.push("slow answered");
+    return { status: r.status, body: await r.text() };
+  });
+  const hang = fetch(`${url}/hang`).then(
+    () => "answered",
+    () => "cut off",
+  );
+  await new Promise((r) => setTimeout(r, 100)); // both requests are in flight
+
+  let exitCode: number | undefined;
+  const started = Date.now();
+  const done = shutdown({
+    graceMs: 1_000,
+    closeDatabase: async () => {
+      order.push("database closed");
+    },
+    exit: (code) => {
+      exitCode = code;
+    },
+  });
+  expect(isShuttingDown()).toBe(true);
+  await new Promise((r) => setTimeout(r, 50));
+  // No new connections (a raw socket: fetch could queue on a kept-alive one, which is answered).
+  const refused = await new Promise((resolve) => {
+    const socket = connect((server.address() as AddressInfo | null)?.port ?? Number(new URL(url).port), "127.0.0.1");
+    socket.on("connect", () => resolve("connected"));
+    socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+  });
+  expect(refused).toBe("ECONNREFUSED");
+
+  await done;
+  expect(await slow).toEqual({ status: 200, body: "done" });
+  expect(await hang).toBe("cut off");
+  expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  expect(Date.now() - started).toBeLessThan(3_000);
+  expect(order).toEqual(["slow answered", "worker stopped", "database closed"]);
+  expect(exitCode).toBe(0);
+});

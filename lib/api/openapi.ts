@@ -303,7 +303,6 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
             ...errorResponses("getOtpChallenge"),
           },
         },
-        ...otherMethodsOf("getOtpChallenge", "api"),
       },
       "/api/otp/verify": {
         post: {
@@ -329,14 +328,24 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
       },
       "/.well-known/jwks.json": {
         get: {
+          operationId: "getJwks",
           summary: "Public keys (JWKS) that verify verificationToken",
+          tags: ["Integration"],
+          security: PUBLIC,
           description: "The signing key, a rotated-in key one minute before it signs, and retired keys until their tokens expired. Cache-Control: public, max-age=60.",
-          responses: { 200: { description: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"…","kid":"…","alg":"EdDSA","use":"sig"}]}' } },
+          responses: {
+            200: {
+              description: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"…","kid":"…","alg":"EdDSA","use":"sig"}]}',
+              content: jsonContent({ type: "object", required: ["keys"], properties: { keys: { type: "array", items: anyObject } } }),
+            },
+          },
         },
       },
       "/api/metrics": {
         get: {
+          operationId: "getMetrics",
           summary: "Prometheus metrics of this process (text format)",
+          tags: ["Operations"],
           description: "Authorization: Bearer <METRICS_TOKEN>. 404 while METRICS_TOKEN is unset. See docs/operations.md.",
           security: [{ metricsToken: [] }],
           responses: { 200: { description: "text/plain; version=0.0.4" }, 401: { description: "unauthorized" }, 404: { description: "not_found (METRICS_TOKEN unset)" } },

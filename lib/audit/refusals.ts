@@ -1,6 +1,7 @@
 /**
  * Refused requests in the audit log, aggregated: one AuditEvent per type, rule, key and minute with
- * a count, so a flood of refusals costs a row a minute instead of a row a request. The upsert is one
+ * a count (createdAt = the first of them, lastAt = the last), so a flood of refusals costs a row a
+ * minute instead of a row a request. The upsert is one
  * statement (INSERT … ON CONFLICT on the unique aggregateKey), exact under concurrency.
  */
 import "server-only";
@@ -36,7 +37,9 @@ export async function recordRefusal(db: Db, r: Refusal): Promise<void> {
       VALUES (gen_random_uuid()::text, ${r.type}, ${r.keyKind === "phone" ? key : null}, ${r.keyKind === "ip" ? key : null},
               ${r.userAgent?.slice(0, 300) ?? null}, ${data}::jsonb, ${r.at}::timestamp, 1, ${r.at}::timestamp, ${aggregateKey})
       ON CONFLICT ("aggregateKey") DO UPDATE
-        SET "count" = "AuditEvent"."count" + 1, "lastAt" = GREATEST("AuditEvent"."lastAt", EXCLUDED."lastAt")`;
+        SET "count" = "AuditEvent"."count" + 1,
+            "createdAt" = LEAST("AuditEvent"."createdAt", EXCLUDED."createdAt"),
+            "lastAt" = GREATEST("AuditEvent"."lastAt", EXCLUDED."lastAt")`;
   } catch (error) {
     log.warn("could not record refusal", { rule: r.rule, error: (error as Error).name });
   }

@@ -45,16 +45,24 @@ function parseRange(value: string): { address: string; prefix: number; family: "
   return { address, prefix, family: version === 4 ? "ipv4" : "ipv6" };
 }
 
-export function ipAllowed(ranges: string[], ip: string | null): boolean {
+/**
+ * `ip` is the client's key (lib/client-ip.ts): an IPv4 address, or an IPv6 client's network
+ * ("2001:db8:1:2::/64", IP_V6_PREFIX). A network passes when it lies wholly inside an allowed range
+ * (its first address matches a range at most as long as the network's prefix).
+ */
+export function ipAllowed(ranges: string[], key: string | null): boolean {
   if (ranges.length === 0) return true;
+  const [ip, bits] = (key ?? "").split("/");
+  const networkPrefix = bits === undefined ? 128 : Number(bits);
   if (!ip || !isIP(ip)) return false;
   const list = new BlockList();
   for (const range of ranges) {
     const parsed = parseRange(range);
-    if (parsed) list.addSubnet(parsed.address, parsed.prefix, parsed.family);
+    if (parsed && (parsed.family === "ipv4" || parsed.prefix <= networkPrefix)) list.addSubnet(parsed.address, parsed.prefix, parsed.family);
   }
   return list.check(ip, isIP(ip) === 4 ? "ipv4" : "ipv6");
 }
+
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");

@@ -26,6 +26,12 @@ export function isMethodRefusal(handler: unknown): boolean {
   return typeof handler === "function" && refusals.has(handler);
 }
 
+/** Marks a wrapper of a refusal (e.g. one that answers 404 while a route is switched off) as one. */
+export function asMethodRefusal<T extends object>(handler: T): T {
+  refusals.add(handler);
+  return handler;
+}
+
 export function otherMethods(allowed: Method[], body: Refusal = apiRefusal) {
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const refuse = async (req: Request) => json(body(req.method, allowed), { status: 405, headers: { Allow: allow } });

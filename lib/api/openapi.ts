@@ -348,7 +348,11 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
           tags: ["Operations"],
           description: "Authorization: Bearer <METRICS_TOKEN>. 404 while METRICS_TOKEN is unset. See docs/operations.md.",
           security: [{ metricsToken: [] }],
-          responses: { 200: { description: "text/plain; version=0.0.4" }, 401: { description: "unauthorized" }, 404: { description: "not_found (METRICS_TOKEN unset)" } },
+          responses: {
+            200: { description: "Prometheus text format", content: { "text/plain; version=0.0.4": { schema: { type: "string" } } } },
+            401: { description: "Error: unauthorized (missing or wrong token)", content: jsonContent(errorSchema(["unauthorized"])) },
+            404: { description: "Error: not_found (METRICS_TOKEN unset)", content: jsonContent(errorSchema(["not_found"])) },
+          },
         },
       },
       "/api/health": {

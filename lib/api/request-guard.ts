@@ -11,6 +11,7 @@ import { env } from "../env";
 import { log } from "../log";
 import { AppError } from "./errors";
 import { json } from "./handler";
+import { asMethodRefusal, isMethodRefusal } from "./methods";
 
 type Verdict = { rule: "cross_site" | "origin"; origin: string | null } | null;
 
@@ -79,6 +80,9 @@ export function seedRoute(handler: (req: Request) => Promise<Response>) {
 /** The seed routes' other methods (405 stand-ins): 404 as well once SEED_ROUTES=off. */
 export function seedRoutes<T extends Record<string, (req: Request) => Promise<Response>>>(handlers: T): T {
   return Object.fromEntries(
-    Object.entries(handlers).map(([method, handler]) => [method, async (req: Request) => (env().SEED_ROUTES ? handler(req) : seedRoutesClosed(req))]),
+    Object.entries(handlers).map(([method, handler]) => {
+      const wrapped = async (req: Request) => (env().SEED_ROUTES ? handler(req) : seedRoutesClosed(req));
+      return [method, isMethodRefusal(handler) ? asMethodRefusal(wrapped) : wrapped];
+    }),
   ) as T;
 }

@@ -18,8 +18,10 @@ describeEachDatabase("OTP_REQUIRE_API_KEY=1", (use) => {
       expect(res.status).toBe(401);
       expect((await res.json()).error).toMatchObject({ code: "unauthorized", message: expect.stringMatching(/API key/) });
     }
+    // A cross-site browser request is no exemption: the cross-site guard refuses it before the key check.
     const crossSite = await send(post("/api/otp/send", { phone: uniquePhone(), purpose: "Login" }, { "sec-fetch-site": "cross-site" }));
-    expect(crossSite.status).toBe(401);
+    expect(crossSite.status).toBe(403);
+    expect((await crossSite.json()).error.code).toBe("cross_site");
   });
 
   it("keeps the browser login working: same-origin requests for Login only", async () => {

@@ -12,10 +12,13 @@ import { describeEachDatabase, uniquePhone } from "@/test/db";
 import { stubRouteEnv, useDatabaseForRoutes } from "@/test/routes";
 
 const NO_CREDIT = new Set<string>();
-const UNREACHABLE = new Set<string>();
+const REFUSING = new Set<string>();
+const DROPPING = new Set<string>();
 const gateway = await startFakeGateway((req, res) => {
   const number = String(JSON.parse(req.body)[0].number);
-  if (UNREACHABLE.has(number)) return void res.destroy();
+  // 503: the gateway proves it took nothing; a dropped connection after the request: it may have.
+  if (REFUSING.has(number)) return void reply(res, 503, "Service Unavailable");
+  if (DROPPING.has(number)) return void res.destroy();
   const words = NO_CREDIT.has(number) ? "No More Credits" : "Send Successful";
   reply(res, 200, JSON.stringify([{ msg_id: words === "Send Successful" ? "880001" : "", number, str_response: words }]));
 });
@@ -173,12 +176,22 @@ describeEachDatabase("docs/seed-compat.md, every row", (database) => {
       async () => expect(await answer(await verify({ phone: "255694230173", otp: "12a4" }))).toEqual(verifyError(400, "OTP must be numeric")),
     ],
     "send-sms-failed": [
-      "answers the guide's 500 when the gateway cannot be reached, and stores the verification as failed",
+      "answers the guide's 500 when the gateway refuses the message, and stores the verification as failed",
       async () => {
         const phone = uniquePhone();
-        UNREACHABLE.add(digits(phone));
+        REFUSING.add(digits(phone));
         expect(await answer(await send({ phone: phone.slice(1) }))).toEqual(SEND_FAILED);
         expect((await database().db.verification.findFirstOrThrow({ where: { phone } })).status).toBe("failed");
+      },
+    ],
+    "send-sms-unconfirmed": [
+      "answers success when the gateway drops the connection after the request (the SMS may be on its way), keeping the code pending",
+      async () => {
+        const phone = uniquePhone();
+        DROPPING.add(digits(phone));
+        expect(await answer(await send({ phone: phone.slice(1) }))).toEqual({ status: 200, body: JSON.stringify({ message: "OTP sent successfully", status: "success" }) });
+        const row = await database().db.verification.findFirstOrThrow({ where: { phone } });
+        expect({ status: row.status, smsStatus: row.smsStatus }).toEqual({ status: "pending", smsStatus: "unconfirmed" });
       },
     ],
     method: [

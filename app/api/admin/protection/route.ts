@@ -1,4 +1,5 @@
 import { json, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { getProtection } from "@/lib/admin/protection";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -12,3 +13,5 @@ export const GET = withApi(async () => {
   const ctx = await getOtpContext();
   return json(await getProtection(await getDb(), admin, { now: ctx.now(), guard: ctx.config.guard }));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

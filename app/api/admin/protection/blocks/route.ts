@@ -1,4 +1,5 @@
 import { json, parseJson, validate, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { createManualBlock } from "@/lib/admin/protection";
 import { manualBlockSchema } from "@/lib/admin/protection-schemas";
 import { requireAdmin } from "@/lib/auth/session";
@@ -12,3 +13,5 @@ export const POST = withApi(async ({ req, ip, userAgent }) => {
   const input = validate(manualBlockSchema, await parseJson(req));
   return json({ block: await createManualBlock(await getDb(), admin, input, { ip, userAgent, now: new Date() }) }, { status: 201 });
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,4 +1,5 @@
 import { json, parseJson, validate, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { setGuardMode } from "@/lib/admin/protection";
 import { guardModeSchema } from "@/lib/admin/protection-schemas";
 import { requireAdmin } from "@/lib/auth/session";
@@ -12,3 +13,5 @@ export const PUT = withApi(async ({ req, ip, userAgent }) => {
   const input = validate(guardModeSchema, await parseJson(req));
   return json({ setting: await setGuardMode(await getDb(), admin, input, { ip, userAgent, now: new Date() }) });
 });
+
+export const { GET, POST, PATCH, DELETE, OPTIONS } = otherMethods(["PUT"]);

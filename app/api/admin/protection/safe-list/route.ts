@@ -1,4 +1,5 @@
 import { json, parseJson, validate, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { addSafeListEntry } from "@/lib/admin/protection";
 import { safeListEntrySchema } from "@/lib/admin/protection-schemas";
 import { requireAdmin } from "@/lib/auth/session";
@@ -12,3 +13,5 @@ export const POST = withApi(async ({ req, ip, userAgent }) => {
   const input = validate(safeListEntrySchema, await parseJson(req));
   return json({ entry: await addSafeListEntry(await getDb(), admin, input, { ip, userAgent, now: new Date() }) }, { status: 201 });
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

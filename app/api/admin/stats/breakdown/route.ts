@@ -1,4 +1,5 @@
 import { json, validate, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { getBreakdown } from "@/lib/admin/breakdown";
 import { searchParamsObject, statsQuerySchema } from "@/lib/admin/schemas";
 import { requireAdmin } from "@/lib/auth/session";
@@ -12,3 +13,5 @@ export const GET = withApi(async ({ req }) => {
   const query = validate(statsQuerySchema, searchParamsObject(new URL(req.url).searchParams));
   return json(await getBreakdown(await getDb(), query));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

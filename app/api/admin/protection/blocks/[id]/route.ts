@@ -1,4 +1,5 @@
 import { json, withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { liftBlock } from "@/lib/admin/protection";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -10,3 +11,5 @@ export const DELETE = withApi(async ({ params, ip, userAgent }) => {
   const admin = await requireAdmin();
   return json({ block: await liftBlock(await getDb(), admin, params.id ?? "", { ip, userAgent, now: new Date() }) });
 });
+
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods(["DELETE"]);

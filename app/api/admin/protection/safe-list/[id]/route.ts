@@ -1,4 +1,5 @@
 import { withApi } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { removeSafeListEntry } from "@/lib/admin/protection";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -11,3 +12,5 @@ export const DELETE = withApi(async ({ params, ip, userAgent }) => {
   await removeSafeListEntry(await getDb(), admin, params.id ?? "", { ip, userAgent, now: new Date() });
   return new Response(null, { status: 204 });
 });
+
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods(["DELETE"]);

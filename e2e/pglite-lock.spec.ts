@@ -6,6 +6,7 @@ import path from "node:path";
 import { E2E_ENV } from "../playwright.config";
 import { expect, test } from "./fixtures";
 
+// Its own ports, past the three servers of playwright.config.ts (PORT, +1, +2).
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const DATA = path.resolve("data", "e2e-lock");
 const started: ChildProcess[] = [];
@@ -62,10 +63,10 @@ test("a server whose process group got kill -9 restarts at once and is healthy, 
   const dir = path.join(DATA, "restart", "pglite");
   mkdirSync(path.dirname(dir), { recursive: true });
   writeFileSync(`${dir}.lock`, "1\n"); // a live, unrelated process (init), as after a reboot or in a new container
-  const first = startServer(dir, PORT + 2);
+  const first = startServer(dir, PORT + 10);
   await expect.poll(() => health(first.port), { timeout: 120_000 }).toEqual(HEALTHY);
   process.kill(-first.child.pid!, "SIGKILL");
-  const second = startServer(dir, PORT + 3); // at once: no wait for the old process to be reaped
+  const second = startServer(dir, PORT + 11); // at once: no wait for the old process to be reaped
   await expect.poll(() => health(second.port), { timeout: 120_000 }).toEqual(HEALTHY);
   expect(await first.exited).toBe(null); // it was killed, not stopped
   expect(second.stderr()).toBe("");
@@ -74,7 +75,7 @@ test("a server whose process group got kill -9 restarts at once and is healthy, 
 test("of two servers started together on one directory, one serves and the other stops with one line naming it", async () => {
   const dir = path.join(DATA, "race", "pglite");
   mkdirSync(path.dirname(dir), { recursive: true });
-  const pair = [startServer(dir, PORT + 4), startServer(dir, PORT + 5)];
+  const pair = [startServer(dir, PORT + 12), startServer(dir, PORT + 13)];
   const loserIndex = await Promise.race(pair.map((s, i) => s.exited.then(() => i)));
   const [loser, winner] = [pair[loserIndex], pair[1 - loserIndex]];
   expect(await loser.exited).toBe(1);

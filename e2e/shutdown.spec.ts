@@ -10,7 +10,8 @@ import { rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E_ENV } from "../playwright.config";
 
-const PORT = Number(process.env.E2E_PORT ?? 3210) + 2;
+// Past the three servers of playwright.config.ts (PORT, +1, +2) and the lock spec's (+10…+13).
+const PORT = Number(process.env.E2E_PORT ?? 3210) + 20;
 const BASE = `http://127.0.0.1:${PORT}`;
 const DATA = "data/e2e-shutdown";
 const SENDS = 50;

@@ -11,6 +11,9 @@ type VerifyErrorCode =
   | "validation_error"
   | "invalid_json"
   | "invalid_phone"
+  | "unauthorized"
+  | "forbidden"
+  | "cross_site"
   | "invalid_code"
   | "expired"
   | "locked"
@@ -33,7 +36,7 @@ export async function nativeSendVerify(baseUrl: string, phone: string, readCode:
   const code = await readCode(phone);
   const wrong = await client.POST("/api/otp/verify", { body: { phone, code: code.replace(/\d/g, (d) => String((Number(d) + 1) % 10)) } });
   if (!wrong.error) throw new Error("a wrong code verified");
-  // Typed as this operation's own codes: a document listing every code (sms_failed, forbidden, …) fails here.
+  // Typed as this operation's own codes: a document listing every code (sms_failed, challenge_required, …) fails here.
   const errorCode: VerifyErrorCode = wrong.error.error.code;
   if (errorCode !== "invalid_code") throw new Error(`unexpected ${errorCode}`);
   const attemptsLeft = "attemptsLeft" in wrong.error.error ? (wrong.error.error.attemptsLeft ?? -1) : -1;
@@ -47,10 +50,12 @@ export async function nativeSendVerify(baseUrl: string, phone: string, readCode:
 export async function seedSendVerify(baseUrl: string, phone: string, readCode: ReadCode): Promise<boolean> {
   const client = createClient<paths>({ baseUrl });
   const sent = await client.POST("/api/users/send-otp/", { body: { phone: phone.slice(1), verification_type: "Login" } });
-  if (!sent.data) throw new Error(`send failed: ${sent.response.status} ${sent.error?.message}`);
+  // 403 is Django's own CSRF refusal ({detail}); every other refusal is the view's {message, status}.
+  if (!sent.data) throw new Error(`send failed: ${sent.response.status} ${"detail" in sent.error ? sent.error.detail : sent.error.message}`);
   const otp = Number(await readCode(phone));
   const res = await client.POST("/api/users/verify-otp/", { body: { phone: phone.slice(1), otp, verification_type: "Login" } });
   if (res.error) {
+    if ("detail" in res.error) throw new Error(`verify refused: ${res.error.detail}`);
     const failed: false = res.error.verified;
     throw new Error(`verify failed (verified: ${failed}): ${res.error.message}`);
   }

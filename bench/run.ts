@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
 });
 
 const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL?.trim() || "postgresql://postgres@127.0.0.1:5432/otp_bench";
+/** What the servers connect to, when not BENCH_DATABASE_URL itself (e.g. a PgBouncer in front of it). */
+const SERVER_DATABASE_URL = process.env.BENCH_SERVER_DATABASE_URL?.trim() || BENCH_DATABASE_URL;
 const RUN_ID = stamp();
 const LOG_DIR = path.join(ROOT, "data", "bench", "logs", RUN_ID);
 const RESULTS_DIR = path.join(ROOT, "bench", "results");
@@ -147,7 +149,7 @@ async function runSystem(id: SystemId, ctx: Ctx): Promise<SystemResult> {
   else if (postgres) await freshPostgres(BENCH_DATABASE_URL);
   else rmSync(pgliteDir, { recursive: true, force: true });
   if (id === "5c") await addMinimalTable(BENCH_DATABASE_URL);
-  const databaseUrl = postgres ? BENCH_DATABASE_URL : pgliteDir;
+  const databaseUrl = postgres ? SERVER_DATABASE_URL : pgliteDir;
   let servers: Server[] = [];
   try {
     const started = await startSystem(id, ctx, databaseUrl);

@@ -9,7 +9,8 @@
  */
 import { Pool } from "undici";
 
-export type Endpoint = "send" | "code" | "verify";
+export type Endpoint = "send" | "code" | "verify" | "csrf" | "callback" | "session";
+export const ENDPOINTS: Endpoint[] = ["send", "code", "verify", "csrf", "callback", "session"];
 
 /** How a system under test spells its two calls. */
 export type ApiStyle = {
@@ -20,7 +21,21 @@ export type ApiStyle = {
   verifyBody(phone: string, code: string): unknown;
   /** The seed API returns no id: the database check then goes by phone. */
   idFrom(body: unknown): string | undefined;
+  /**
+   * A full login: the cycle ends with a session cookie. "product": verify with `session: true`; a
+   * server that ignores it gets next-auth's credentials callback (csrf → callback with the
+   * loginToken). "cookie": the verify itself sets the session (Better Auth).
+   */
+  login?: "product" | "cookie";
+  /** Where a session cookie is checked (on every SESSION_SAMPLE-th cycle) and what proves it. */
+  sessionPath?: string;
+  sessionOk?(body: unknown, phone: string): boolean;
+  /** Extra headers a browser would send (Origin for Better Auth's CSRF check). */
+  headers?(origin: string): Record<string, string>;
 };
+
+/** One cycle in SESSION_SAMPLE has its session cookie checked by the server. */
+export const SESSION_SAMPLE = 10;
 
 const idOf = (body: unknown) => {
   const b = body as { verificationId?: unknown; id?: unknown } | null;
@@ -47,12 +62,37 @@ export const API_STYLES = {
   },
 } satisfies Record<string, ApiStyle>;
 
+/** The product's full login: send → verify with "session": true → session cookie (see ApiStyle.login). */
+export const PRODUCT_LOGIN: ApiStyle = {
+  ...API_STYLES.native,
+  name: "native full login",
+  verifyBody: (phone: string, code: string) => ({ phone, code, session: true }),
+  login: "product",
+  sessionPath: "/api/auth/session",
+  sessionOk: (body, phone) => (body as { user?: { phone?: string } } | null)?.user?.phone === phone,
+};
+
+/** Better Auth's phoneNumber plugin under its default base path; its verify signs up and signs in. */
+export const BETTER_AUTH_API: ApiStyle = {
+  name: "better-auth phone-number",
+  sendPath: "/api/auth/phone-number/send-otp",
+  verifyPath: "/api/auth/phone-number/verify",
+  sendBody: (phone: string) => ({ phoneNumber: phone }),
+  verifyBody: (phone: string, code: string) => ({ phoneNumber: phone, code }),
+  idFrom: () => undefined,
+  login: "cookie",
+  sessionPath: "/api/auth/get-session",
+  sessionOk: (body, phone) => (body as { user?: { phoneNumber?: string } } | null)?.user?.phoneNumber === phone,
+  headers: (origin) => ({ origin }),
+};
+
 /** The floors take the native body shape under their own paths. */
 export function floorApi(name: string, prefix: string): ApiStyle {
   return { ...API_STYLES.native, name, sendPath: `${prefix}/send`, verifyPath: `${prefix}/verify` };
 }
 
-export type RequestRecord = { ep: Endpoint; target: number; start: number; end: number; status: number | string };
+/** `completes`: this 200 ended a cycle (verify, or the last step of a full login). */
+export type RequestRecord = { ep: Endpoint; target: number; start: number; end: number; status: number | string; completes?: boolean };
 
 export type CycleRecord = {
   phone: string;
@@ -63,6 +103,10 @@ export type CycleRecord = {
   code?: string;
   verifyTarget?: number;
   verifyStatus?: number | string;
+  /** Full login: how the session was obtained ("verify" set the cookie, or next-auth's "callback"). */
+  loginPath?: "verify" | "callback";
+  /** The session cookie was checked by the server: true when it named this phone. */
+  sessionChecked?: boolean;
 };
 
 export type LoadOptions = {
@@ -148,18 +192,28 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
   let rr = 0;
   let stopped = false;
 
-  async function post(ep: Endpoint, target: number, path: string, body: unknown, ip: string) {
+  type Answer = { status: number | string; json: unknown; cookies: string[]; rec: RequestRecord };
+
+  async function call(ep: Endpoint, target: number, o: { method?: "GET" | "POST"; path: string; body?: unknown; form?: Record<string, string>; ip: string; cookie?: string }): Promise<Answer> {
     const start = performance.now() - run.t0;
     let status: number | string;
     let json: unknown;
+    let cookies: string[] = [];
     try {
-      const res = await pools[target].request({
-        method: "POST",
-        path,
-        headers: { "content-type": "application/json", "x-forwarded-for": ip, "user-agent": "otp-bench" },
-        body: JSON.stringify(body),
-      });
+      const headers: Record<string, string> = { "x-forwarded-for": o.ip, "user-agent": "otp-bench", ...opts.api.headers?.(opts.targets[target]) };
+      let body: string | undefined;
+      if (o.form) {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        body = new URLSearchParams(o.form).toString();
+      } else if (o.body !== undefined) {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(o.body);
+      }
+      if (o.cookie) headers.cookie = o.cookie;
+      const res = await pools[target].request({ method: o.method ?? "POST", path: o.path, headers, body });
       status = res.statusCode;
+      const set = res.headers["set-cookie"];
+      cookies = (Array.isArray(set) ? set : set ? [set] : []).map((c) => c.split(";")[0]);
       const text = await res.body.text();
       try {
         json = JSON.parse(text);
@@ -169,8 +223,50 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
     } catch (error) {
       status = errorName(error);
     }
-    run.requests.push({ ep, target, start, end: performance.now() - run.t0, status });
-    return { status, json };
+    const rec: RequestRecord = { ep, target, start, end: performance.now() - run.t0, status };
+    run.requests.push(rec);
+    return { status, json, cookies, rec };
+  }
+
+  const post = (ep: Endpoint, target: number, path: string, body: unknown, ip: string) => call(ep, target, { path, body, ip });
+  const sessionCookie = (cookies: string[]) => cookies.filter((c) => /session[_.-]token=./.test(c)).join("; ");
+  /** A 200 that did not do its job is an error of that request (counted under this status). */
+  const refuse = (a: Answer, why: string) => void (a.rec.status = why);
+
+  /** The rest of a full login after a 200 verify: the cycle completes when it holds a session cookie. */
+  async function finishLogin(c: CycleRecord, target: number, verified: Answer, n: number): Promise<void> {
+    let cookie = sessionCookie(verified.cookies);
+    let last = verified;
+    let path: CycleRecord["loginPath"] = "verify";
+    if (cookie) {
+      /* the verify answer carried the session */
+    } else if (opts.api.login === "product") {
+      // The server ignored "session": true: next-auth's credentials callback with the loginToken.
+      const loginToken = (verified.json as { loginToken?: unknown } | null)?.loginToken;
+      if (typeof loginToken !== "string") return refuse(verified, "200 without loginToken");
+      path = "callback";
+      const csrf = await call("csrf", target, { method: "GET", path: "/api/auth/csrf", ip: c.ip });
+      const csrfToken = (csrf.json as { csrfToken?: unknown } | null)?.csrfToken;
+      if (csrf.status !== 200) return;
+      if (typeof csrfToken !== "string") return refuse(csrf, "200 without csrfToken");
+      const cb = await call("callback", target, {
+        path: "/api/auth/callback/phone-otp",
+        form: { csrfToken, loginToken, json: "true" },
+        cookie: csrf.cookies.join("; "),
+        ip: c.ip,
+      });
+      if (cb.status !== 200) return;
+      cookie = sessionCookie(cb.cookies);
+      if (!cookie) return refuse(cb, "200 without session cookie");
+      last = cb;
+    } else return refuse(verified, "200 without session cookie");
+    last.rec.completes = true;
+    c.loginPath = path;
+    if (opts.api.sessionPath && n % SESSION_SAMPLE === 0) {
+      const s = await call("session", target, { method: "GET", path: opts.api.sessionPath, cookie, ip: c.ip });
+      c.sessionChecked = s.status === 200 && !!opts.api.sessionOk?.(s.json, c.phone);
+      if (s.status === 200 && !c.sessionChecked) refuse(s, "200 without this user");
+    }
   }
 
   async function readCode(phone: string): Promise<string | undefined> {
@@ -189,7 +285,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
     return code;
   }
 
+  let cycles = 0;
   async function cycle() {
+    const cycleNo = ++cycles;
     const phone = phones.next();
     const ip = nextIp();
     const sendTarget = rr++ % pools.length;
@@ -210,6 +308,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
     const verified = await post("verify", verifyTarget, opts.api.verifyPath, opts.api.verifyBody(phone, code), ip);
     c.verifyStatus = verified.status;
     if (typeof verified.status === "string") await sleep(20);
+    else if (verified.status === 200) {
+      if (opts.api.login) await finishLogin(c, verifyTarget, verified, cycleNo);
+      else verified.rec.completes = true;
+    }
   }
 
   async function tracked() {
@@ -288,15 +390,22 @@ export type WindowSummary = {
   send: Percentiles;
   verify: Percentiles;
   code: Percentiles;
+  /** Full login only: next-auth's csrf and credentials callback (fallback path), the sampled session check. */
+  csrf?: Percentiles;
+  callback?: Percentiles;
+  session?: Percentiles;
+  /** Full login: cycles by the path their session came from; sampled session checks passed / made. */
+  loginPaths?: Record<string, number>;
+  sessionChecks?: { ok: number; made: number };
   /** "send 502": 3 — every non-200 answer and network error, by endpoint. */
   errors: Record<string, number>;
   errorCount: number;
   fiveXx: number;
 };
 
-/** Requests that ended inside [from, to) (ms since t0); a cycle counts when its verify answered 200. */
+/** Requests that ended inside [from, to) (ms since t0); a cycle counts when its last step answered 200. */
 export function summarize(run: LoadRun, from: number, to: number): WindowSummary {
-  const lat: Record<Endpoint, number[]> = { send: [], code: [], verify: [] };
+  const lat = Object.fromEntries(ENDPOINTS.map((e) => [e, [] as number[]])) as Record<Endpoint, number[]>;
   const errors: Record<string, number> = {};
   let cycles = 0;
   let fiveXx = 0;
@@ -304,7 +413,7 @@ export function summarize(run: LoadRun, from: number, to: number): WindowSummary
     if (r.end < from || r.end >= to) continue;
     lat[r.ep].push(r.end - r.start);
     if (r.status === 200) {
-      if (r.ep === "verify") cycles++;
+      if (r.completes) cycles++;
       continue;
     }
     const key = `${r.ep} ${r.status}`;
@@ -319,8 +428,24 @@ export function summarize(run: LoadRun, from: number, to: number): WindowSummary
     send: percentiles(lat.send),
     verify: percentiles(lat.verify),
     code: percentiles(lat.code),
+    ...(lat.csrf.length ? { csrf: percentiles(lat.csrf), callback: percentiles(lat.callback) } : {}),
+    ...(lat.session.length ? { session: percentiles(lat.session) } : {}),
+    ...loginStats(run),
     errors,
     errorCount: Object.values(errors).reduce((a, b) => a + b, 0),
     fiveXx,
   };
+}
+
+function loginStats(run: LoadRun): Pick<WindowSummary, "loginPaths" | "sessionChecks"> {
+  const paths: Record<string, number> = {};
+  const checks = { ok: 0, made: 0 };
+  for (const c of run.cycles) {
+    if (c.loginPath) paths[c.loginPath] = (paths[c.loginPath] ?? 0) + 1;
+    if (c.sessionChecked !== undefined) {
+      checks.made++;
+      if (c.sessionChecked) checks.ok++;
+    }
+  }
+  return Object.keys(paths).length ? { loginPaths: paths, sessionChecks: checks } : {};
 }

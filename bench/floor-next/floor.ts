@@ -13,8 +13,11 @@ const cache = globalThis as unknown as { __floorConfig?: FloorConfig; __floorPg?
 // Read at the first request, not at import: `next build` imports the routes without the env.
 const config = () => (cache.__floorConfig ??= floorConfig());
 const pool = () => (cache.__floorPg ??= new pg.Pool({ connectionString: config().databaseUrl, max: config().poolSize }));
+// FLOOR_PG_SCHEMA: the same model against another schema's table (the minimal one-index table, 5c).
 const prisma = () =>
-  (cache.__floorPrisma ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: config().databaseUrl, max: config().poolSize }) }));
+  (cache.__floorPrisma ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: config().databaseUrl, max: config().poolSize }, process.env.FLOOR_PG_SCHEMA ? { schema: process.env.FLOOR_PG_SCHEMA } : undefined),
+  }));
 
 const reply = (body: unknown, status = 200) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 

@@ -49,9 +49,9 @@ export async function freshPostgres(url: string): Promise<string[]> {
   }
 }
 
-export async function openQuery(target: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string }): Promise<Query> {
+export async function openQuery(target: { kind: "postgres"; url: string; schema?: string } | { kind: "pglite"; dir: string }): Promise<Query> {
   if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+    const pool = new pg.Pool({ connectionString: target.url, max: 2, ...(target.schema ? { options: `-c search_path=${target.schema},public` } : {}) });
     // The next system's DROP DATABASE … WITH (FORCE) ends any connection still open here; an idle
     // client's error must not take the whole run down (it did once, between systems 3 and 4).
     pool.on("error", () => {});
@@ -80,6 +80,8 @@ export type DbCheck = {
   /** Verified rows without their 'verified' VerifyAttempt (died between the UPDATE and the insert). */
   verifiedWithoutAttempt: number;
   failedSends: { answered: number; rowsFailed: number; withSmsAttempts: number; smsAttempts: number };
+  /** Full login: cycles that got a session, and how many of them have their User and a live AuthSession. */
+  logins?: { cycles: number; withSession: number };
   /** Write work PostgreSQL did: a non-HOT update writes a new entry into every index of the table. */
   tables?: TableStats[];
 };
@@ -182,6 +184,19 @@ export async function checkDatabase(q: Query, cycles: CycleRecord[], opts: { pro
       note(`row ${row.id} verified but the driver got ${c.verifyStatus ?? "no verify"}`);
     }
   }
+  let logins: DbCheck["logins"];
+  const loggedIn = cycles.filter((c) => c.loginPath);
+  if (loggedIn.length) {
+    const live = new Set(
+      (
+        await q.query<{ phone: string }>(
+          `SELECT u.phone FROM "User" u WHERE EXISTS (SELECT 1 FROM "AuthSession" s WHERE s."userId" = u.id AND s."endedAt" IS NULL AND s."expiresAt" > now())`,
+        )
+      ).map((r) => r.phone),
+    );
+    logins = { cycles: loggedIn.length, withSession: loggedIn.filter((c) => live.has(c.phone)).length };
+    for (const c of loggedIn) if (!live.has(c.phone)) note(`login for ${c.phone} (${c.loginPath}): no User with a live AuthSession`);
+  }
   if (!opts.allowInterrupted && smsOutcomeMissing) note(`${smsOutcomeMissing} rows without an SMS outcome`);
   if (!opts.allowInterrupted && verifiedWithoutAttempt) note(`${verifiedWithoutAttempt} verified rows without a verified VerifyAttempt`);
   return {
@@ -194,6 +209,129 @@ export async function checkDatabase(q: Query, cycles: CycleRecord[], opts: { pro
     smsOutcomeMissing,
     verifiedWithoutAttempt,
     failedSends,
+    logins,
     tables: await tableStats(q),
+  };
+}
+
+/**
+ * Better Auth's own database: created like the others, then migrated with better-auth's own
+ * migration API (getMigrations → runMigrations, what `npx auth migrate` runs), offline.
+ */
+export async function freshBetterAuthPostgres(url: string): Promise<string[]> {
+  const { admin, name } = adminUrl(url);
+  await dropPostgres(url);
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const { getMigrations } = await import("better-auth/db/migration");
+  const { betterAuthOptions } = await import("../better-auth/auth");
+  const { pool, options } = betterAuthOptions({ databaseUrl: url, gatewayUrl: "http://127.0.0.1:9", baseURL: "http://127.0.0.1:9", poolSize: 1 });
+  try {
+    const plan = await getMigrations(options);
+    await plan.runMigrations();
+    return plan.toBeCreated.map((t) => t.table);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The schema of the minimal-table floor: the Verification columns, one index (phone), no other. */
+export const MINIMAL_SCHEMA = "minimal";
+
+/**
+ * After freshPostgres: `minimal."Verification"` has the product table's columns and defaults
+ * (LIKE … INCLUDING DEFAULTS copies no index, no key, no constraint but NOT NULL) and one index on
+ * phone, so Prisma's create/updateMany of floor 5b run unchanged against a one-index table. Prisma
+ * casts enum parameters to "<schema>"."<Enum>", so the enum types are copied into the schema too.
+ */
+export async function addMinimalTable(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${MINIMAL_SCHEMA}`);
+    await client.query(`CREATE TABLE ${MINIMAL_SCHEMA}."Verification" (LIKE public."Verification" INCLUDING DEFAULTS)`);
+    const enums = await client.query<{ col: string; type: string; labels: string[]; def: string | null }>(
+      `SELECT a.attname AS col, t.typname AS type, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS labels,
+              pg_get_expr(d.adbin, d.adrelid) AS def
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_enum e ON e.enumtypid = t.oid
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = 'public."Verification"'::regclass GROUP BY a.attname, t.typname, d.adbin, d.adrelid`,
+    );
+    const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+    for (const type of new Set(enums.rows.map((r) => r.type))) {
+      const labels = enums.rows.find((r) => r.type === type)!.labels;
+      await client.query(`CREATE TYPE ${MINIMAL_SCHEMA}.${q(type)} AS ENUM (${labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(", ")})`);
+    }
+    for (const r of enums.rows) {
+      const t = `${MINIMAL_SCHEMA}.${q(r.type)}`;
+      await client.query(`ALTER TABLE ${MINIMAL_SCHEMA}."Verification" ALTER COLUMN ${q(r.col)} DROP DEFAULT, ALTER COLUMN ${q(r.col)} TYPE ${t} USING ${q(r.col)}::text::${t}`);
+      const label = r.def ? /^'([^']*)'/.exec(r.def)?.[1] : undefined;
+      if (label !== undefined) await client.query(`ALTER TABLE ${MINIMAL_SCHEMA}."Verification" ALTER COLUMN ${q(r.col)} SET DEFAULT '${label}'::${t}`);
+    }
+    await client.query(`CREATE INDEX "MinVerification_phone_idx" ON ${MINIMAL_SCHEMA}."Verification" (phone)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rows PostgreSQL wrote in the current database (every user table, every schema), for "rows written per cycle". */
+export async function rowsWritten(q: Query): Promise<{ inserts: number; updates: number; deletes: number; tables: (TableStats & { deletes: number })[] }> {
+  const tables = await q.query<TableStats & { deletes: number }>(
+    `SELECT CASE WHEN s.schemaname = 'public' THEN s.relname ELSE s.schemaname || '.' || s.relname END AS "table",
+            (SELECT count(*)::int FROM pg_index i WHERE i.indrelid = s.relid) AS indexes,
+            s.n_tup_ins::int AS inserts, s.n_tup_upd::int AS updates, s.n_tup_hot_upd::int AS "hotUpdates", s.n_tup_del::int AS deletes
+       FROM pg_stat_user_tables s WHERE s.relname <> '_prisma_migrations' AND (s.n_tup_ins + s.n_tup_upd + s.n_tup_del) > 0 ORDER BY 1`,
+  );
+  const sum = (k: "inserts" | "updates" | "deletes") => tables.reduce((a, t) => a + t[k], 0);
+  return { inserts: sum("inserts"), updates: sum("updates"), deletes: sum("deletes"), tables };
+}
+
+type BaUser = { phone: string; verified: boolean; sessions: number };
+
+/**
+ * Better Auth's database after a run: every 200 verify created exactly one user with that phone,
+ * phoneNumberVerified, and at least one session; no user for a phone the driver never used or whose
+ * verify it never got a 200 for; no OTP left stored for a verified phone (the code was consumed).
+ */
+export async function checkBetterAuth(q: Query, cycles: CycleRecord[]): Promise<DbCheck> {
+  const problems: string[] = [];
+  const note = (msg: string) => {
+    if (problems.length < 20) problems.push(msg);
+  };
+  const users = await q.query<BaUser>(
+    `SELECT u."phoneNumber" AS phone, u."phoneNumberVerified" AS verified, (SELECT count(*)::int FROM "session" s WHERE s."userId" = u.id) AS sessions FROM "user" u`,
+  );
+  const byPhone = new Map<string, BaUser[]>();
+  for (const u of users) byPhone.set(u.phone, [...(byPhone.get(u.phone) ?? []), u]);
+  const pending = new Set((await q.query<{ identifier: string }>(`SELECT identifier FROM "verification"`)).map((v) => v.identifier));
+  let sent200 = 0;
+  let verified200 = 0;
+  for (const c of cycles) {
+    if (c.sendStatus === 200) sent200++;
+    const mine = byPhone.get(c.phone) ?? [];
+    if (c.verifyStatus === 200) {
+      verified200++;
+      if (mine.length !== 1) note(`verify 200 for ${c.phone}: ${mine.length} users (expected exactly 1)`);
+      else if (!mine[0].verified || mine[0].sessions < 1) note(`verify 200 for ${c.phone}: user verified ${mine[0].verified}, ${mine[0].sessions} sessions`);
+      if (pending.has(`phone-number-otp-${c.phone}`)) note(`verify 200 for ${c.phone}: its code is still stored`);
+    } else if (mine.length && typeof c.verifyStatus !== "string") note(`user for ${c.phone} but the driver got ${c.verifyStatus ?? "no verify"}`);
+  }
+  const seen = new Set(cycles.map((c) => c.phone));
+  for (const u of users) if (!seen.has(u.phone)) note(`user for a phone the driver never used (${u.phone})`);
+  return {
+    ok: problems.length === 0,
+    problems,
+    rows: users.length,
+    verifiedRows: users.filter((u) => u.verified).length,
+    sent200,
+    verified200,
+    smsOutcomeMissing: 0,
+    verifiedWithoutAttempt: 0,
+    failedSends: { answered: 0, rowsFailed: 0, withSmsAttempts: 0, smsAttempts: 0 },
   };
 }

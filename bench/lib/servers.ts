@@ -110,7 +110,7 @@ export async function startProduct(o: ProductOptions): Promise<Server> {
   return { name: o.name, url, proc, bootMs };
 }
 
-type FloorOptions = { port: number; databaseUrl: string; gatewayUrl: string; logDir: string; name: string; nodeOptions?: string; nodeArgs?: string[] };
+type FloorOptions = { port: number; databaseUrl: string; gatewayUrl: string; logDir: string; name: string; nodeOptions?: string; nodeArgs?: string[]; schema?: string };
 
 function floorEnv(o: FloorOptions) {
   return baseEnv({
@@ -119,6 +119,7 @@ function floorEnv(o: FloorOptions) {
     FLOOR_DATABASE_URL: o.databaseUrl,
     FLOOR_GATEWAY_URL: `${o.gatewayUrl}/sendsms_api_json.aspx`,
     FLOOR_POOL_SIZE: "10",
+    ...(o.schema ? { FLOOR_PG_SCHEMA: o.schema } : {}),
     ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
   });
 }
@@ -143,5 +144,24 @@ export async function startNextFloor(o: FloorOptions & { buildDir: string }): Pr
   });
   const url = `http://127.0.0.1:${o.port}`;
   const bootMs = await waitForHttp(`${url}/api/health`, proc);
+  return { name: o.name, url, proc, bootMs };
+}
+
+/** Better Auth (bench/better-auth/server.ts): node:http + toNodeHandler, pool 10 like the others. */
+export async function startBetterAuth(o: FloorOptions): Promise<Server> {
+  const proc = startProcess(o.name, process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "bench", "better-auth", "server.ts")], {
+    cwd: ROOT,
+    env: baseEnv({
+      NODE_ENV: "production",
+      PORT: String(o.port),
+      BA_DATABASE_URL: o.databaseUrl,
+      BA_GATEWAY_URL: `${o.gatewayUrl}/sendsms_api_json.aspx`,
+      BA_POOL_SIZE: "10",
+      ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+    }),
+    logDir: o.logDir,
+  });
+  const url = `http://127.0.0.1:${o.port}`;
+  const bootMs = await waitForHttp(`${url}/health`, proc);
   return { name: o.name, url, proc, bootMs };
 }

@@ -14,7 +14,8 @@ const sendResponse = z.object({
 const verifyResponse = z.object({
   status: z.literal("verified"),
   verificationId: z.string(),
-  loginToken: z.string().describe("Single-use; exchange it for a session with the next-auth `phone-otp` provider."),
+  loginToken: z.string().optional().describe("Single-use; exchange it for a session with the next-auth `phone-otp` provider. Absent with \"session\": true."),
+  session: z.object({ userId: z.string(), phone: z.string() }).optional().describe('With "session": true: the session cookie is set in this response.'),
 });
 
 const errorResponse = z.object({
@@ -24,6 +25,7 @@ const errorResponse = z.object({
     fields: z.record(z.string(), z.string()).optional(),
     attemptsLeft: z.number().int().optional(),
     retryAfter: z.number().int().optional().describe("Seconds; also sent as the Retry-After header"),
+    limit: z.string().optional().describe("rate_limited: cooldown, phone_hour, phone_day, ip_hour or verify_ip_hour"),
   }),
 });
 
@@ -80,7 +82,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         post: {
           summary: "Verify a one-time code",
           requestBody: jsonBody(verifyOtpSchema),
-          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found"]),
+          description: 'With "session": true (same-origin browser requests only, purpose Login), a right code also sets the next-auth session cookie: one round trip from code to session.',
+          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found", "forbidden"]),
         },
       },
       "/api/users/send-otp/": {

@@ -9,12 +9,12 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { clientIp } from "@/lib/api/handler";
-import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { getOtpContext } from "@/lib/otp/context";
 import { consumeLoginToken, verifyOtp } from "@/lib/otp/service";
-import { adminPhoneSet, recordAuthEvent, recordLogin, type RequestMeta, type UserRole } from "./users";
+import { recordSignOut, recordVerifiedLogin, sessionClaims, SESSION_MAX_AGE_SECONDS } from "./session-token";
+import { type RequestMeta, type UserRole } from "./users";
 
 declare module "next-auth" {
   interface User {
@@ -35,7 +35,6 @@ declare module "next-auth/jwt" {
 }
 
 export const LOGIN_PURPOSE = "Login";
-const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 // Either the code itself, or the single-use token /api/otp/verify handed out after a correct code.
 const credentialsSchema = z.union([
@@ -64,13 +63,7 @@ async function authorize(credentials: Record<string, string> | undefined, meta: 
       "loginToken" in parsed.data
         ? await consumeLoginToken(ctx, { token: parsed.data.loginToken, purpose: LOGIN_PURPOSE })
         : await verifyOtp(ctx, { ...parsed.data, purpose: LOGIN_PURPOSE, ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined });
-    const config = env();
-    const user = await recordLogin(ctx.db, {
-      phone,
-      verificationId,
-      adminPhones: adminPhoneSet(config.ADMIN_PHONES, config.PHONE_DEFAULT_COUNTRY),
-      ...meta,
-    });
+    const user = await recordVerifiedLogin({ phone, verificationId, ...meta });
     return { id: user.id, phone: user.phone, role: user.role };
   } catch (error) {
     if (error instanceof AppError) throw new Error(error.code);
@@ -100,12 +93,7 @@ export const authOptions: AuthOptions = {
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) {
-        token.sub = user.id;
-        token.phone = user.phone;
-        token.role = user.role;
-      }
-      return token;
+      return user ? sessionClaims(token, user) : token;
     },
     session({ session, token }) {
       session.user = { id: token.sub ?? "", phone: token.phone ?? "", role: token.role ?? "USER" };
@@ -122,11 +110,7 @@ export const authOptions: AuthOptions = {
       } catch {
         // outside a request (not expected): record the event without ip/user agent
       }
-      try {
-        await recordAuthEvent(await getDb(), { type: "sign_out", userId: token.sub, phone: token.phone, ...meta });
-      } catch (error) {
-        log.error("sign-out audit failed", { error: error instanceof Error ? error.name : typeof error });
-      }
+      await recordSignOut(token, meta);
     },
   },
 };

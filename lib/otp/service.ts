@@ -71,9 +71,9 @@ function secondsUntil(now: Date, at: Date): number {
   return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
 }
 
-function rateLimited(now: Date, until: Date, what: string): AppError {
+function rateLimited(now: Date, until: Date, what: string, limit: string): AppError {
   const retryAfter = secondsUntil(now, until);
-  return new AppError("rate_limited", `${what} Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`, { retryAfter });
+  return new AppError("rate_limited", `${what} Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`, { retryAfter, limit });
 }
 
 /** Why otp_begin_send refused, in the words the user sees. */
@@ -121,7 +121,7 @@ export async function sendOtp(
       ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
     await recordRefusal(ctx, gate.refused_rule, phone.e164, input);
-    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
+    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.", gate.refused_rule);
   }
 
   const resendAfter = new Date(now.getTime() + config.resendCooldownSeconds * 1000);
@@ -210,7 +210,7 @@ export async function verifyOtp(
   }
   if (!row.id && ipLimit && row.ip_attempts >= ipLimit && row.ip_oldest) {
     await recordRefusal(ctx, "verify_ip_hour", phone, input);
-    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
+    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.", "verify_ip_hour");
   }
   let result = row.status;
   if (!row.id) {

@@ -25,6 +25,8 @@ export const verifyOtpSchema = z.object({
     // ASCII digits only: \d would also accept other scripts' digits.
     .regex(/^[0-9]{4,10}$/, "The code is 4 to 10 digits (0–9)."),
   purpose,
+  /** Sign in with this code: the answer sets the session cookie (same-origin browser requests only). */
+  session: z.boolean({ error: "session must be true or false." }).optional(),
 });
 
 export const loginTokenSchema = z.object({ token: z.string().min(20).max(200), purpose });

@@ -7,6 +7,8 @@ import { AppError } from "../api/errors";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { afterCursor, decodeCursor, encodeCursor } from "./cursor";
+import { env } from "../env";
+import { phoneSearchFragment } from "./phone-search";
 import { MAX_PAGE_SIZE, type UserListQuery } from "./schemas";
 
 const USER_SELECT = { id: true, phone: true, role: true, createdAt: true, lastLoginAt: true } satisfies Prisma.UserSelect;
@@ -20,7 +22,7 @@ export async function listUsers(db: Db, q: Partial<UserListQuery> = {}): Promise
   const where: Prisma.UserWhereInput = {
     AND: [
       q.role ? { role: q.role } : {},
-      q.phone ? { phone: { contains: q.phone } } : {},
+      q.phone ? { phone: { contains: phoneSearchFragment(q.phone, env().PHONE_DEFAULT_COUNTRY) } } : {},
       afterCursor(cursor),
     ],
   };

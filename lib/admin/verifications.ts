@@ -7,6 +7,8 @@ import { AppError } from "../api/errors";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { afterCursor, decodeCursor, encodeCursor } from "./cursor";
+import { env } from "../env";
+import { phoneSearchFragment } from "./phone-search";
 import { MAX_PAGE_SIZE, type VerificationFilters } from "./schemas";
 
 /** The columns an admin may see. Deliberately a whitelist: new secret columns stay hidden. */
@@ -80,10 +82,11 @@ export function verificationWhere(filters: VerificationFilters, now: Date): Pris
   if (filters.provider) and.push({ smsProvider: filters.provider });
   if (filters.smsStatus) and.push({ smsStatus: filters.smsStatus });
   if (filters.phone) {
+    const phone = phoneSearchFragment(filters.phone, env().PHONE_DEFAULT_COUNTRY);
     if (filters.phoneMatch === "contains") {
-      and.push({ phone: { contains: filters.phone } });
+      and.push({ phone: { contains: phone } });
     } else {
-      const prefix = filters.phone.startsWith("+") ? filters.phone : `+${filters.phone}`;
+      const prefix = phone.startsWith("+") ? phone : `+${phone}`;
       // The range lets PostgreSQL walk the (phone, createdAt) index under any collation; the
       // LIKE (startsWith) keeps the result exact.
       const upper = prefixUpperBound(prefix);

@@ -15,6 +15,12 @@ const USER_SELECT = { id: true, phone: true, role: true, createdAt: true, lastLo
 
 export type AdminUser = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
+/** A fragment anywhere in the number; one with a trunk 0 ("0712") also as its international form. */
+function phoneContains(fragment: string): Prisma.UserWhereInput {
+  const international = phoneSearchFragment(fragment, env().PHONE_DEFAULT_COUNTRY);
+  return international === fragment ? { phone: { contains: fragment } } : { OR: [{ phone: { contains: fragment } }, { phone: { contains: international } }] };
+}
+
 /** Users, newest first, keyset-paginated on (createdAt desc, id desc). */
 export async function listUsers(db: Db, q: Partial<UserListQuery> = {}): Promise<{ items: AdminUser[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(1, q.limit ?? 50), MAX_PAGE_SIZE);
@@ -22,7 +28,7 @@ export async function listUsers(db: Db, q: Partial<UserListQuery> = {}): Promise
   const where: Prisma.UserWhereInput = {
     AND: [
       q.role ? { role: q.role } : {},
-      q.phone ? { phone: { contains: phoneSearchFragment(q.phone, env().PHONE_DEFAULT_COUNTRY) } } : {},
+      q.phone ? phoneContains(q.phone) : {},
       afterCursor(cursor),
     ],
   };

@@ -82,9 +82,11 @@ export function verificationWhere(filters: VerificationFilters, now: Date): Pris
   if (filters.provider) and.push({ smsProvider: filters.provider });
   if (filters.smsStatus) and.push({ smsStatus: filters.smsStatus });
   if (filters.phone) {
+    // E.164 never starts with 0, so a trunk 0 means a national number ("0712" → "+255712").
     const phone = phoneSearchFragment(filters.phone, env().PHONE_DEFAULT_COUNTRY);
     if (filters.phoneMatch === "contains") {
-      and.push({ phone: { contains: phone } });
+      // "0712" may also be digits in the middle of a number: match both readings.
+      and.push(phone === filters.phone ? { phone: { contains: phone } } : { OR: [{ phone: { contains: filters.phone } }, { phone: { contains: phone } }] });
     } else {
       const prefix = phone.startsWith("+") ? phone : `+${phone}`;
       // The range lets PostgreSQL walk the (phone, createdAt) index under any collation; the

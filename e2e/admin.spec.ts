@@ -302,6 +302,7 @@ test.describe("admin dashboard", () => {
 
   for (const scheme of ["light", "dark"] as const) {
     test(`every admin page has no serious accessibility violations (${scheme})`, async ({ page, baseURL }) => {
+      test.setTimeout(90_000); // four pages, four axe scans
       await page.emulateMedia({ colorScheme: scheme });
       const phone = uniquePhone();
       await sendCode(baseURL!, phone);

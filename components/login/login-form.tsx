@@ -355,7 +355,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
             </FieldMessage>
             <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
               {busy === "confirm" && <Spinner />}
-              {busy === "confirm" ? "Sending code…" : `Yes, send the code to ${state.pending.display}`}
+              {busy === "confirm" ? "Sending code…" : "Yes, send the code"}
             </button>
             <button type="submit" name="intent" value="change" className={secondary}>
               No, change the number
@@ -377,7 +377,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
                   </span>
                   .
                 </p>
-                <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="-ml-2">
+                <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="flex items-center">
                   {hidden}
                   <span className="text-sm">Wrong number?</span>
                   <button type="submit" name="intent" value="change" className={textButton} disabled={isVerifying}>

@@ -245,26 +245,27 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} noValidate className="space-y-2">
             {hidden}
             <Label htmlFor="country">Country</Label>
-            {hydrated && (
-              <input
-                type="search"
-                aria-label="Search countries"
-                placeholder="Search countries"
-                autoComplete="off"
-                value={search}
-                onChange={(event) => {
-                  const value = event.target.value;
-                  setSearch(value);
-                  const q = value.trim().toLowerCase().replace(/^\+/, "");
-                  const byDial = /^\d+$/.test(q) ? all.filter((c) => c.dial === q) : [];
-                  const first = !q
-                    ? null
-                    : (byDial.find((c) => c.isMain) ?? byDial[0] ?? all.find((c) => c.name.toLowerCase().startsWith(q)) ?? all.find((c) => c.name.toLowerCase().includes(q) || c.dial.startsWith(q)));
-                  if (first) setCountry(first.code);
-                }}
-                className={`${inputClassName} min-h-11 text-sm`}
-              />
-            )}
+            {/* Space kept before hydration (invisible, inert), so the field appearing does not shift the page. */}
+            <input
+              type="search"
+              aria-label="Search countries"
+              disabled={!hydrated}
+              aria-hidden={!hydrated || undefined}
+              placeholder="Search countries"
+              autoComplete="off"
+              value={search}
+              onChange={(event) => {
+                const value = event.target.value;
+                setSearch(value);
+                const q = value.trim().toLowerCase().replace(/^\+/, "");
+                const byDial = /^\d+$/.test(q) ? all.filter((c) => c.dial === q) : [];
+                const first = !q
+                  ? null
+                  : (byDial.find((c) => c.isMain) ?? byDial[0] ?? all.find((c) => c.name.toLowerCase().startsWith(q)) ?? all.find((c) => c.name.toLowerCase().includes(q) || c.dial.startsWith(q)));
+                if (first) setCountry(first.code);
+              }}
+              className={`${inputClassName} min-h-11 text-sm ${hydrated ? "" : "invisible"}`}
+            />
             <div className="flex items-center gap-3">
               {selected && (
                 // eslint-disable-next-line @next/next/no-img-element -- one small SVG per selected country, not worth the image optimiser

@@ -1,23 +1,10 @@
 // @ts-check
-const isProduction = process.env.NODE_ENV === "production";
-
-// Configured once for every response. Next.js needs inline scripts for hydration, so script-src
-// keeps 'unsafe-inline' (no nonce plumbing on static pages); 'unsafe-eval' only in development.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isProduction ? "" : " 'unsafe-eval'"}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+// Pages get their Content-Security-Policy, with a per-request script nonce, from proxy.ts
+// (lib/security/csp.ts). Everything else — the API, the icon — is never a page that should run or
+// load anything, so it gets a fixed deny-all policy.
+const nonPageContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -30,12 +17,13 @@ const nextConfig = {
   poweredByHeader: false,
   // The seed's clients call /api/users/send-otp/ with the slash; answer it as is, no redirect.
   skipTrailingSlashRedirect: true,
-  serverExternalPackages: ["@electric-sql/pglite"],
+  serverExternalPackages: ["@electric-sql/pglite", "fs-native-extensions"],
   // forbidden() from next/navigation: admin pages answer a real HTTP 403 to non-admins.
   experimental: { authInterrupts: true },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
+      ...["/api", "/api/:path*", "/icon.svg"].map((source) => ({ source, headers: [{ key: "Content-Security-Policy", value: nonPageContentSecurityPolicy }] })),
       {
         // Browsers ignore HSTS over plain HTTP; sent only when the request came over HTTPS
         // (any case; with a chain of proxies the first entry is the client's: "https,http").

@@ -7,6 +7,8 @@ const baseURL = `http://127.0.0.1:${PORT}`;
 export const SHORT_TTL_PORT = PORT + 1;
 export const SHORT_TTL_BASE_URL = `http://127.0.0.1:${SHORT_TTL_PORT}`;
 export const SHORT_TTL_SECONDS = 10;
+/** A third server on the same build that asks every send for a bot challenge (OTP_CHALLENGE=always). */
+export const CHALLENGE_BASE_URL = `http://127.0.0.1:${PORT + 2}`;
 /** Saved once per run by the setup project (e2e/auth.setup.ts); reuse with test.use({ storageState }). */
 export const ADMIN_STORAGE_STATE = "e2e/.auth/admin.json";
 const isCI = !!process.env.CI;
@@ -26,10 +28,15 @@ export const E2E_ENV = {
   NEXTAUTH_URL: baseURL,
   SMS_PROVIDER: "console",
   SMS_ALLOW_CONSOLE_IN_PRODUCTION: "1",
+  PHONE_ALLOWED_COUNTRIES: "TZ",
   OTP_TTL_SECONDS: "300",
   OTP_RESEND_COOLDOWN_SECONDS: "5",
   OTP_MAX_SENDS_PER_IP_PER_HOUR: "0",
   OTP_MAX_VERIFY_PER_IP_PER_HOUR: "0",
+  // The suite sends many codes to few ranges and never solves challenges outside e2e/protection.spec.ts.
+  OTP_MAX_SENDS_PER_PREFIX_PER_HOUR: "0",
+  OTP_FRAUD_GUARD: "monitor",
+  OTP_CHALLENGE: "off",
   ADMIN_PHONES: "+255700000900",
   LOG_LEVEL: "warn",
 };
@@ -81,6 +88,15 @@ export default defineConfig({
         NEXTAUTH_URL: SHORT_TTL_BASE_URL,
         OTP_TTL_SECONDS: String(SHORT_TTL_SECONDS),
       },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `rm -rf data/e2e-challenge && npx next start -H 127.0.0.1 -p ${PORT + 2}`,
+      url: `${CHALLENGE_BASE_URL}/api/health`,
+      timeout: 60_000,
+      reuseExistingServer: !isCI,
+      env: { ...E2E_ENV, DATABASE_URL: "data/e2e-challenge/pglite", DATA_DIR: "data/e2e-challenge", NEXTAUTH_URL: CHALLENGE_BASE_URL, OTP_CHALLENGE: "always" },
       stdout: "ignore",
       stderr: "pipe",
     },

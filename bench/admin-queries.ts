@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { analyzeAdminTables, countVerificationsEstimate, seedAdminData } from "../lib/admin/seed";
+import { adminActorFor, type AdminActor } from "../lib/admin/actor";
 import { getStats } from "../lib/admin/stats";
 import { listVerifications, streamVerificationsCsv } from "../lib/admin/verifications";
 import type { VerificationFilters } from "../lib/admin/schemas";
@@ -56,38 +57,47 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<{ median:
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
 }
 
+/** The admin the queries run as (the lib functions require one), made once in the bench database. */
+async function benchAdmin(db: Db): Promise<AdminActor> {
+  const user = await db.user.upsert({ where: { phone: "+10000000000" }, create: { phone: "+10000000000", role: "ADMIN" }, update: { role: "ADMIN" } });
+  const check = await adminActorFor(db, user.id);
+  if (!check.ok) throw new Error("bench admin not accepted");
+  return check.actor;
+}
+
 async function cases(db: Db): Promise<Case[]> {
   const none: VerificationFilters = { phoneMatch: "prefix" };
+  const admin = await benchAdmin(db);
   // A realistic prefix: country code + operator + two digits of the newest number (~1–2 % of rows).
-  const newest = await listVerifications(db, none, { limit: 1 });
+  const newest = await listVerifications(admin, db, none, { limit: 1 });
   const phone = newest.items[0]?.phone ?? "+2557";
   const prefix = phone.slice(0, 7);
   // The cursor after ten pages of 50, taken once: the timed call is the 11th page itself.
   let cursor: string | undefined;
-  for (let i = 0; i < 10; i++) cursor = (await listVerifications(db, none, { cursor, limit: 50 })).nextCursor ?? undefined;
+  for (let i = 0; i < 10; i++) cursor = (await listVerifications(admin, db, none, { cursor, limit: 50 })).nextCursor ?? undefined;
   const now = new Date();
   return [
-    { name: "first page (50, no filter)", run: () => listVerifications(db, none, { limit: 50 }) },
-    { name: "status = locked", run: () => listVerifications(db, { ...none, status: "locked" }, { limit: 50 }) },
-    { name: "status = expired (incl. stale pending)", run: () => listVerifications(db, { ...none, status: "expired" }, { limit: 50 }) },
-    { name: `phone prefix ${prefix}`, run: () => listVerifications(db, { ...none, phone: prefix }, { limit: 50 }) },
-    { name: "provider = twilio + SMS failed", run: () => listVerifications(db, { ...none, provider: "twilio", smsStatus: "failed" }, { limit: 50 }) },
-    { name: "provider = console + SMS undelivered + locked", run: () => listVerifications(db, { ...none, provider: "console", smsStatus: "undelivered", status: "locked" }, { limit: 50 }) },
-    { name: "page 11 (cursor after 10 pages)", run: () => listVerifications(db, none, { cursor, limit: 50 }) },
-    { name: "stats, last 24 h by hour", run: () => getStats(db, { from: new Date(now.getTime() - 86_400_000), to: now, bucket: "hour" }) },
-    { name: "stats, last 7 days by day", informational: true, run: () => getStats(db, { from: new Date(now.getTime() - 7 * 86_400_000), to: now, bucket: "day" }) },
+    { name: "first page (50, no filter)", run: () => listVerifications(admin, db, none, { limit: 50 }) },
+    { name: "status = locked", run: () => listVerifications(admin, db, { ...none, status: "locked" }, { limit: 50 }) },
+    { name: "status = expired (incl. stale pending)", run: () => listVerifications(admin, db, { ...none, status: "expired" }, { limit: 50 }) },
+    { name: `phone prefix ${prefix}`, run: () => listVerifications(admin, db, { ...none, phone: prefix }, { limit: 50 }) },
+    { name: "provider = twilio + SMS failed", run: () => listVerifications(admin, db, { ...none, provider: "twilio", smsStatus: "failed" }, { limit: 50 }) },
+    { name: "provider = console + SMS undelivered + locked", run: () => listVerifications(admin, db, { ...none, provider: "console", smsStatus: "undelivered", status: "locked" }, { limit: 50 }) },
+    { name: "page 11 (cursor after 10 pages)", run: () => listVerifications(admin, db, none, { cursor, limit: 50 }) },
+    { name: "stats, last 24 h by hour", run: () => getStats(admin, db, { from: new Date(now.getTime() - 86_400_000), to: now, bucket: "hour" }) },
+    { name: "stats, last 7 days by day", informational: true, run: () => getStats(admin, db, { from: new Date(now.getTime() - 7 * 86_400_000), to: now, bucket: "day" }) },
     {
       name: "CSV, first 5,000 rows",
       informational: true,
       run: async () => {
         let n = 0;
-        for await (const chunk of streamVerificationsCsv(db, none)) {
+        for await (const chunk of streamVerificationsCsv(admin, db, none)) {
           n += chunk.split("\r\n").length - 1;
           if (n > 5_000) break;
         }
       },
     },
-    { name: `phone contains ${phone.slice(-5)} (not indexed)`, informational: true, run: () => listVerifications(db, { ...none, phone: phone.slice(-5), phoneMatch: "contains" }, { limit: 50 }) },
+    { name: `phone contains ${phone.slice(-5)} (not indexed)`, informational: true, run: () => listVerifications(admin, db, { ...none, phone: phone.slice(-5), phoneMatch: "contains" }, { limit: 50 }) },
   ];
 }
 

@@ -423,6 +423,25 @@ test.describe("login pages and session", () => {
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount$/);
   });
 
+  test("reads a phone typed in Devanagari digits and a code typed in Arabic-Indic digits, and logs in", async ({ page, request }, testInfo) => {
+    const inScript = (ascii: string, zero: number) => ascii.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + Number(d)));
+    const phone = uniquePhone();
+    await page.goto("/login");
+    await expect(page.getByLabel("Search countries")).toBeEnabled(); // hydrated
+    await phoneField(page).pressSequentially(inScript(nationalDigits(phone), 0x966), { delay: 30 });
+    await expect(phoneField(page)).toHaveValue(nationalDigits(phone)); // read as ASCII digits
+    await page.getByRole("button", { name: "Send code" }).click();
+    await expect(page.getByTestId("confirm-phone")).toHaveText(display(phone));
+    const before = Date.now();
+    await page.getByRole("button", { name: /^Yes, send the code/ }).click();
+    await expect(codeStep(page)).toBeVisible();
+    const code = await readCodeFromOutbox(request, phone, { after: before });
+    await codeField(page).pressSequentially(inScript(code, 0x660));
+    await snap(page, testInfo, "arabic-indic-code");
+    await page.waitForURL("**/account");
+    await expect(page.getByTestId("account-phone")).toHaveAttribute("data-phone", phone);
+  });
+
   test("sends a signed-out visitor from an admin page to the login page and back, as an admin", async ({ page, request }) => {
     await page.goto("/admin/users");
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin%2Fusers$/);

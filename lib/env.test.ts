@@ -16,7 +16,7 @@ function problems(source: Record<string, string>): string[] {
 describe("parseEnv", () => {
   it("names every missing production secret and the console provider on its own line", () => {
     const found = problems({ NODE_ENV: "production" });
-    expect(found.map((p) => p.split(":")[0])).toEqual(["OTP_SECRET", "NEXTAUTH_SECRET", "SMS_PROVIDER"]);
+    expect(found.map((p) => p.split(":")[0])).toEqual(["OTP_SECRET", "NEXTAUTH_SECRET", "SMS_PROVIDER", "PHONE_ALLOWED_COUNTRIES"]);
   });
   it("reports a too-short secret together with the other production problems, in one pass", () => {
     const found = problems({ NODE_ENV: "production", OTP_SECRET: "short", SMS_PROVIDER: "console" });
@@ -24,6 +24,34 @@ describe("parseEnv", () => {
       "OTP_SECRET: must be at least 32 characters",
       "NEXTAUTH_SECRET: required in production (32+ random characters)",
       expect.stringMatching(/^SMS_PROVIDER: 'console' prints codes to the log/),
+      "PHONE_ALLOWED_COUNTRIES: required in production: list the countries you serve (e.g. TZ,KE), or set * to allow every country knowingly",
+    ]);
+  });
+  it("stops a production start without PHONE_ALLOWED_COUNTRIES, and takes * as every country knowingly", () => {
+    const production = { NODE_ENV: "production", SMS_PROVIDER: "console", SMS_ALLOW_CONSOLE_IN_PRODUCTION: "1", ...SECRETS };
+    expect(problems(production)).toEqual([
+      "PHONE_ALLOWED_COUNTRIES: required in production: list the countries you serve (e.g. TZ,KE), or set * to allow every country knowingly",
+    ]);
+    expect(problems({ ...production, PHONE_ALLOWED_COUNTRIES: "*" })).toEqual([]);
+    expect(problems({ ...production, PHONE_ALLOWED_COUNTRIES: "TZ,001" })).toEqual([]);
+    expect(problems({ NODE_ENV: "development", ...SECRETS })).toEqual([]);
+  });
+  it("reads ALLOWED_ORIGINS as origins and refuses anything with a path or no scheme", () => {
+    expect(parseEnv({ NODE_ENV: "test", ALLOWED_ORIGINS: "https://App.example.com/, http://localhost:3000", ...SECRETS }).ALLOWED_ORIGINS).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
+    expect(problems({ NODE_ENV: "test", ALLOWED_ORIGINS: "app.example.com,https://a.example/login", ...SECRETS })).toEqual([
+      "ALLOWED_ORIGINS: not origins (scheme://host[:port], no path): app.example.com, https://a.example/login",
+    ]);
+    expect(parseEnv({ NODE_ENV: "test", ...SECRETS }).SEED_ROUTES).toBe(true);
+    expect(parseEnv({ NODE_ENV: "test", SEED_ROUTES: "off", ...SECRETS }).SEED_ROUTES).toBe(false);
+  });
+  it("defaults PHONE_ALLOWED_TYPES to mobile numbers and refuses unknown types", () => {
+    expect(parseEnv({ NODE_ENV: "test", ...SECRETS }).PHONE_ALLOWED_TYPES).toEqual(["MOBILE", "FIXED_LINE_OR_MOBILE"]);
+    expect(parseEnv({ NODE_ENV: "test", PHONE_ALLOWED_TYPES: "mobile, voip", ...SECRETS }).PHONE_ALLOWED_TYPES).toEqual(["MOBILE", "VOIP"]);
+    expect(problems({ NODE_ENV: "test", PHONE_ALLOWED_TYPES: "MOBILE,SATELLITE", ...SECRETS })).toEqual([
+      expect.stringMatching(/^PHONE_ALLOWED_TYPES: unknown number types: SATELLITE \(use MOBILE, /),
     ]);
   });
   it("accepts country codes in any case and refuses ones without a numbering plan", () => {
@@ -64,7 +92,7 @@ describe("parseEnv", () => {
     expect(env.SMS_TEMPLATES).toEqual({ login: "Login code {code}" });
   });
   it("enables test numbers in production only with the explicit opt-in", () => {
-    const base = { NODE_ENV: "production", SMS_PROVIDER: "console", SMS_ALLOW_CONSOLE_IN_PRODUCTION: "1", OTP_TEST_NUMBERS: "+15005550006:424242", ...SECRETS };
+    const base = { NODE_ENV: "production", SMS_PROVIDER: "console", SMS_ALLOW_CONSOLE_IN_PRODUCTION: "1", PHONE_ALLOWED_COUNTRIES: "TZ", OTP_TEST_NUMBERS: "+15005550006:424242", ...SECRETS };
     expect(otpConfigFromEnv(parseEnv(base)).testNumbers.size).toBe(0);
     expect(otpConfigFromEnv(parseEnv({ ...base, OTP_TEST_NUMBERS_IN_PRODUCTION: "1" })).testNumbers.get("+15005550006")).toBe("424242");
   });

@@ -6,8 +6,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isSupportedCountry } from "libphonenumber-js/max";
+import { NON_GEOGRAPHIC, NUMBER_TYPES } from "./phone";
 import { z } from "zod";
-import { parseTestNumbers } from "./otp/config";
+import { compileTrustProxy } from "./client-ip";
+import { parseCountryBudgets, parseTestNumbers } from "./otp/config";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -31,11 +33,14 @@ const schema = z.object({
   DATABASE_URL: str(),
   DATABASE_POOL_SIZE: int(10, 1, 200),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
-  TRUST_PROXY: bool(),
+  TRUST_PROXY: z.preprocess((v) => emptyToUndefined(v) ?? "0", z.string().trim()),
+  IP_V6_PREFIX: int(64, 1, 128),
 
   OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  ALLOWED_ORIGINS: list("", (origin) => origin.toLowerCase().replace(/\/+$/, "")),
+  SEED_ROUTES: bool(true),
 
   OTP_LENGTH: int(6, 4, 10),
   OTP_TTL_SECONDS: int(300, 10, 86_400),
@@ -47,11 +52,34 @@ const schema = z.object({
   OTP_MAX_SENDS_PER_IP_PER_HOUR: int(30),
   OTP_MAX_VERIFY_PER_IP_PER_HOUR: int(60),
   OTP_LOGIN_TOKEN_TTL_SECONDS: int(300, 10, 3_600),
+  // Fraud guard and bot challenge (docs/abuse.md). Budgets are per clock hour; 0 = off.
+  OTP_MAX_SENDS_PER_HOUR: int(10_000),
+  OTP_MAX_SENDS_PER_COUNTRY_PER_HOUR: int(2_000),
+  OTP_COUNTRY_BUDGETS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
+  OTP_MAX_SENDS_PER_PREFIX_PER_HOUR: int(30),
+  OTP_PREFIX_TAIL_DIGITS: int(4, 1, 8),
+  OTP_FRAUD_GUARD: z.preprocess(emptyToUndefined, z.enum(["off", "monitor", "enforce"]).optional()),
+  OTP_GUARD_WINDOW_SECONDS: int(3_600, 60, 86_400),
+  OTP_GUARD_MIN_SENDS_PER_PREFIX: int(10),
+  OTP_GUARD_MIN_SENDS_PER_COUNTRY: int(200),
+  OTP_GUARD_MIN_VERIFY_PERCENT: int(20, 0, 100),
+  OTP_GUARD_BASELINE_DAYS: int(7, 1, 90),
+  OTP_GUARD_BASELINE_FACTOR: int(3, 1, 1_000),
+  OTP_GUARD_BLOCK_SECONDS: int(3_600, 60, 30 * 86_400),
+  OTP_CHALLENGE: z.preprocess(emptyToUndefined, z.enum(["off", "adaptive", "always"]).optional()),
+  OTP_CHALLENGE_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["altcha", "turnstile", "hcaptcha"]).default("altcha")),
+  OTP_CHALLENGE_MAX_NUMBER: int(100_000, 1_000, 10_000_000),
+  OTP_CHALLENGE_TTL_SECONDS: int(300, 30, 3_600),
+  OTP_CHALLENGE_SITE_KEY: str(),
+  OTP_CHALLENGE_SECRET: str(),
+  OTP_CHALLENGE_VERIFY_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  OTP_CHALLENGE_SCRIPT_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
   PHONE_ALLOWED_COUNTRIES: list("", (code) => code.toUpperCase()),
+  PHONE_ALLOWED_TYPES: list("MOBILE,FIXED_LINE_OR_MOBILE", (type) => type.toUpperCase()),
 
   SMS_PROVIDER: list("console"),
   SMS_ALLOW_CONSOLE_IN_PRODUCTION: bool(),
@@ -77,6 +105,7 @@ const schema = z.object({
 
   ADMIN_PHONES: list(""),
   VERIFICATION_RETENTION_DAYS: int(90, 1, 36_500),
+  AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -153,10 +182,33 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push("TWILIO_FROM: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID when SMS_PROVIDER includes twilio");
     }
   }
+  try {
+    parseCountryBudgets(e.OTP_COUNTRY_BUDGETS);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (e.OTP_CHALLENGE_PROVIDER !== "altcha" && e.OTP_CHALLENGE !== "off" && (e.OTP_CHALLENGE ?? (isProduction ? "adaptive" : "off")) !== "off") {
+    for (const key of ["OTP_CHALLENGE_SITE_KEY", "OTP_CHALLENGE_SECRET"] as const) {
+      if (!e[key]) problems.push(`${key}: required when OTP_CHALLENGE_PROVIDER is ${e.OTP_CHALLENGE_PROVIDER}`);
+    }
+  }
   if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");
   if (!isSupportedCountry(e.PHONE_DEFAULT_COUNTRY)) report("PHONE_DEFAULT_COUNTRY", `'${e.PHONE_DEFAULT_COUNTRY}' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)`);
-  const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => !isSupportedCountry(c));
+  const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => c !== "*" && c !== NON_GEOGRAPHIC && !isSupportedCountry(c));
   if (unknownCountries.length) report("PHONE_ALLOWED_COUNTRIES", `not ISO 3166-1 country codes with a numbering plan: ${unknownCountries.join(", ")}`);
+  // SMS pumping is paid per message to ranges in countries an operator never serves: no silent default.
+  if (isProduction && e.PHONE_ALLOWED_COUNTRIES.length === 0) {
+    report("PHONE_ALLOWED_COUNTRIES", "required in production: list the countries you serve (e.g. TZ,KE), or set * to allow every country knowingly");
+  }
+  const unknownTypes = e.PHONE_ALLOWED_TYPES.filter((t) => !(NUMBER_TYPES as string[]).includes(t));
+  if (unknownTypes.length) report("PHONE_ALLOWED_TYPES", `unknown number types: ${unknownTypes.join(", ")} (use ${NUMBER_TYPES.join(", ")})`);
+  const badOrigins = e.ALLOWED_ORIGINS.filter((o) => !URL.canParse(o) || new URL(o).origin !== o);
+  if (badOrigins.length) report("ALLOWED_ORIGINS", `not origins (scheme://host[:port], no path): ${badOrigins.join(", ")}`);
+  try {
+    compileTrustProxy(e.TRUST_PROXY);
+  } catch (error) {
+    report("TRUST_PROXY", (error as Error).message);
+  }
   try {
     parseTestNumbers(e.OTP_TEST_NUMBERS, e.OTP_LENGTH);
   } catch (error) {

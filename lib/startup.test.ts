@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "@/test/otp-context";
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL?.trim() || undefined;
-const PRODUCTION = { NODE_ENV: "production", ...TEST_SECRETS, NEXTAUTH_URL: "https://otp.example.com", SMS_PROVIDER: "mshastra", MSHASTRA_USER: "u", MSHASTRA_PASSWORD: "p", MSHASTRA_SENDER: "PhoneOTP" };
+const PRODUCTION = { NODE_ENV: "production", ...TEST_SECRETS, NEXTAUTH_URL: "https://otp.example.com", SMS_PROVIDER: "mshastra", MSHASTRA_USER: "u", MSHASTRA_PASSWORD: "p", MSHASTRA_SENDER: "PhoneOTP", PHONE_ALLOWED_COUNTRIES: "TZ" };
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTP_|SMS_|MSHASTRA_|TWILIO_|NEXTAUTH_|DATABASE_URL|ADMIN_PHONES)/.test(k)));
@@ -36,6 +36,7 @@ it("stops with one line per missing production secret and a refused console prov
   expect(lines.join("\n")).toMatch(/OTP_SECRET/);
   expect(lines.join("\n")).toMatch(/NEXTAUTH_SECRET/);
   expect(lines.join("\n")).toMatch(/SMS_PROVIDER/);
+  expect(lines).toContain("Configuration error: PHONE_ALLOWED_COUNTRIES: required in production: list the countries you serve (e.g. TZ,KE), or set * to allow every country knowingly");
   expect(run.stderr).not.toMatch(/\n\s+at /);
 });
 
@@ -61,7 +62,7 @@ it("refuses to start on an embedded database another process has open", async ()
   // This test process plays the running app: it holds the directory's lock.
   const { mkdirSync } = await import("node:fs");
   mkdirSync(dir, { recursive: true });
-  const release = lockDataDir(dir);
+  const release = await lockDataDir(dir);
   try {
     const run = await start({ ...PRODUCTION, DATABASE_URL: dir });
     expect(run.code).toBe(1);

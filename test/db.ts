@@ -18,7 +18,7 @@ export const DATABASE_KINDS: DatabaseKind[] = POSTGRES_URL ? ["pglite", "postgre
 export type TestDatabase = OpenDatabase & { kind: DatabaseKind; url?: string; drop(): Promise<void> };
 
 /** Creates a fresh migrated database. `drop()` closes it and, on PostgreSQL, drops it. */
-export async function createTestDatabase(kind: DatabaseKind, opts: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, opts: { poolSize?: number; connectionTimeoutMs?: number } = {}): Promise<TestDatabase> {
   if (kind === "pglite") {
     const opened = await openDatabase({ kind: "pglite", dataDir: undefined });
     await applyMigrations(opened.adapterFactory);
@@ -32,7 +32,7 @@ export async function createTestDatabase(kind: DatabaseKind, opts: { poolSize?: 
   await admin.end();
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
-  const opened = await openDatabase({ kind: "postgres", url: url.toString() }, { poolSize: opts.poolSize ?? 10 });
+  const opened = await openDatabase({ kind: "postgres", url: url.toString() }, { poolSize: opts.poolSize ?? 10, connectionTimeoutMs: opts.connectionTimeoutMs });
   await applyMigrations(opened.adapterFactory);
   return {
     ...opened,

@@ -11,6 +11,14 @@ export const TEST_SECRETS = {
   NEXTAUTH_SECRET: "test-nextauth-secret-0123456789abcdef0123456789",
 };
 
+/** Fraud guard and budgets off (tests of other rules send many codes to one number range). */
+export const GUARD_OFF = {
+  OTP_FRAUD_GUARD: "off",
+  OTP_MAX_SENDS_PER_HOUR: "0",
+  OTP_MAX_SENDS_PER_COUNTRY_PER_HOUR: "0",
+  OTP_MAX_SENDS_PER_PREFIX_PER_HOUR: "0",
+};
+
 export type TestClock = { now: () => Date; advance(seconds: number): void; set(date: Date): void };
 
 export function createClock(start = new Date("2026-03-01T10:00:00.000Z")): TestClock {
@@ -27,7 +35,8 @@ export function createClock(start = new Date("2026-03-01T10:00:00.000Z")): TestC
 }
 
 export function createTestContext(db: Db, overrides: Record<string, string> = {}, clock = createClock()) {
-  const env = parseEnv({ NODE_ENV: "test", SMS_PROVIDER: "console", SMS_RETRY_BASE_MS: "0", ...TEST_SECRETS, ...overrides });
+  // The fraud guard's budgets are off unless a test sets them: tests share number ranges.
+  const env = parseEnv({ NODE_ENV: "test", SMS_PROVIDER: "console", SMS_RETRY_BASE_MS: "0", ...GUARD_OFF, ...TEST_SECRETS, ...overrides });
   const ctx: OtpContext = {
     db,
     config: otpConfigFromEnv(env),

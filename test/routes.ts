@@ -4,7 +4,7 @@
  */
 import { beforeAll, vi } from "vitest";
 import type { TestDatabase } from "./db";
-import { TEST_SECRETS } from "./otp-context";
+import { GUARD_OFF, TEST_SECRETS } from "./otp-context";
 
 export const ROUTE_ENV: Record<string, string> = {
   NODE_ENV: "test",
@@ -16,6 +16,7 @@ export const ROUTE_ENV: Record<string, string> = {
   OTP_MAX_SENDS_PER_IP_PER_HOUR: "0",
   OTP_MAX_VERIFY_PER_IP_PER_HOUR: "0",
   LOG_LEVEL: "error",
+  ...GUARD_OFF,
   ...TEST_SECRETS,
 };
 

@@ -1,20 +1,19 @@
 import type { Metadata } from "next";
-import { forbidden } from "next/navigation";
 import { AdminHeader } from "@/components/admin/admin-shell";
-import { getAdminPageAccess } from "@/lib/auth/session";
+import { requireAdminPage } from "@/lib/auth/session";
 
 // Reads the session and runtime configuration: rendered per request, never prerendered at build.
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Admin", robots: { index: false } };
 
-// Checked on the server for every admin page, whatever proxy.ts did.
+// A second line only: Next renders layout and page in parallel, so every page checks the role
+// itself (requireAdminPage) before it reads anything, and every lib/admin function checks again.
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const access = await getAdminPageAccess("/admin");
-  if (!access.allowed) forbidden(); // renders app/forbidden.tsx with status 403
+  const admin = await requireAdminPage("/admin");
   return (
     <div className="min-h-dvh">
-      <AdminHeader phone={access.user.phone} />
+      <AdminHeader phone={admin.phone} />
       {children}
     </div>
   );

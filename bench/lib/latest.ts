@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-const ORDER = ["table", "profile", "soak", "faults"] as const;
+const ORDER = ["table", "profile", "soak", "faults", "lighthouse"] as const;
 export type Section = (typeof ORDER)[number];
 
 export function updateLatest(resultsDir: string, section: Section, markdown: string) {

@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/verifications", label: "Verifications" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/protection", label: "Protection" },
 ];
 
 export function AdminNav() {

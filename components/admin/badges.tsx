@@ -50,7 +50,7 @@ export function StatusBadge({ status, expiresAt }: { status: string; expiresAt?:
     <Badge tone={STATUS_STYLE[shown] ?? STATUS_STYLE.expired} title={left ? `Expires in ${left}` : undefined}>
       {shown === "pending" && <span className="size-1.5 animate-pulse rounded-full bg-sky-500 motion-reduce:animate-none" aria-hidden="true" />}
       {shown}
-      {/* The server renders a second earlier than the browser hydrates: a ticking clock, not a bug. */}
+      {/* Server and browser clocks read a moment apart: the seconds may differ at hydration. */}
       {left && (
         <span className="tabular-nums" suppressHydrationWarning>
           · {left}

@@ -84,6 +84,45 @@ function RoleAction({
   );
 }
 
+/**
+ * "Sign out everywhere", confirmed inline like the role change: ends every session of the user on
+ * the server (their next request finds itself signed out).
+ */
+function SignOutAction({ user, busy, confirming, onAsk, onCancel, onConfirm }: { user: AdminUserJson; busy: boolean; confirming: boolean; onAsk: () => void; onCancel: () => void; onConfirm: () => void }) {
+  const askRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+    else if (wasConfirming.current) askRef.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+  if (confirming) {
+    return (
+      <div role="group" aria-label={`Confirm: sign ${user.phone} out everywhere`} className="inline-flex flex-wrap items-center justify-end gap-2">
+        <span className="text-xs text-slate-600 dark:text-slate-300">End every session?</span>
+        <button
+          ref={confirmRef}
+          type="button"
+          onClick={onConfirm}
+          disabled={busy}
+          className="inline-flex h-8 items-center rounded-lg bg-rose-700 px-2.5 text-xs font-medium text-white shadow-sm hover:bg-rose-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-700 disabled:opacity-60 dark:focus-visible:outline-blue-300"
+        >
+          {busy ? "Signing out…" : "Yes, sign out"}
+        </button>
+        <button type="button" onClick={onCancel} disabled={busy} className={smallButton}>
+          Cancel
+        </button>
+      </div>
+    );
+  }
+  return (
+    <button ref={askRef} type="button" onClick={onAsk} aria-label={`Sign out everywhere: ${user.phone}`} className={smallButton}>
+      Sign out everywhere
+    </button>
+  );
+}
+
 /** Users with their role; admins promote and demote here (each change is audited server-side). */
 export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const [role, setRole] = useState("");
@@ -137,7 +176,43 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
     }
   }
 
+  async function signOutEverywhere(user: AdminUserJson) {
+    setBusy(`signout:${user.id}`);
+    setMessage(null);
+    try {
+      const res = await fetch(`/api/admin/users/${encodeURIComponent(user.id)}/sessions`, { method: "DELETE" });
+      const body = await res.json().catch(() => null);
+      if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
+      const ended = Number(body?.ended ?? 0);
+      setMessage({ tone: "ok", text: `${user.phone} is signed out everywhere (${ended} ${ended === 1 ? "session" : "sessions"} ended).` });
+    } catch (e) {
+      setMessage({ tone: "error", text: (e as Error).message });
+    } finally {
+      setBusy(null);
+      setConfirming(null);
+    }
+  }
+
   const action = (u: AdminUserJson) => (
+    <div className="inline-flex flex-wrap items-center justify-end gap-2">
+      {confirming !== u.id && (
+        <SignOutAction
+          user={u}
+          busy={busy === `signout:${u.id}`}
+          confirming={confirming === `signout:${u.id}`}
+          onAsk={() => {
+            setMessage(null);
+            setConfirming(`signout:${u.id}`);
+          }}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void signOutEverywhere(u)}
+        />
+      )}
+      {confirming !== `signout:${u.id}` && roleAction(u)}
+    </div>
+  );
+
+  const roleAction = (u: AdminUserJson) => (
     <RoleAction
       user={u}
       isSelf={u.id === currentUserId}

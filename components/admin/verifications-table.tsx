@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import useSWRInfinite from "swr/infinite";
-import { SMS_STATUSES, VERIFICATION_STATUSES } from "@/lib/admin/schemas";
+import { SMS_STATUSES, VERIFICATION_STATUSES } from "@/lib/admin/statuses";
 import { Panel } from "./admin-shell";
 import { EmptyState, ErrorPanel, secondaryButtonBase, secondaryButtonClass, ListSkeleton } from "./states";
 import { SmsStatusBadge, StatusBadge } from "./badges";

@@ -40,10 +40,14 @@ async function problemOf(res: Response): Promise<RequestProblem> {
   });
 }
 
-/** A login form post (/login/send), answered with the next state as JSON. */
-export async function postLoginForm(form: HTMLFormElement, submitter: HTMLElement | null): Promise<LoginState> {
+/**
+ * A login form post (/login/send), answered with the next state as JSON. `challenge`, when given,
+ * replaces the form's hidden bot-challenge field (a fresh solution from takeChallenge()).
+ */
+export async function postLoginForm(form: HTMLFormElement, submitter: HTMLElement | null, challenge?: string): Promise<LoginState> {
   const body = new URLSearchParams();
   for (const [key, value] of new FormData(form, submitter as HTMLButtonElement | null)) if (typeof value === "string") body.append(key, value);
+  if (challenge !== undefined) body.set("challenge", challenge);
   const res = await request(form.getAttribute("action") ?? "/login/send", { method: "POST", headers: { Accept: "application/json" }, body });
   if (!res.ok) throw await problemOf(res);
   const data = (await res.json().catch(() => null)) as { state?: LoginState } | null;

@@ -4,8 +4,10 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { Card, CardHeader } from "@/components/ui/card";
 import { FieldMessage, Label, inputClassName } from "@/components/ui/input";
 import type { CountryGroups, CountryOption } from "@/lib/login/countries";
-import { toAsciiDigits, type LoginLimits, type LoginProblem, type LoginState } from "@/lib/login/state";
+import { toAsciiDigits } from "@/lib/digits";
+import type { LoginLimits, LoginProblem, LoginState } from "@/lib/login/state";
 import { postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
+import { BotChallenge, takeChallenge } from "./bot-challenge";
 import { formatClock, useHydrated, useTimeZone } from "./local-time";
 import { clockWait, problemText } from "./messages";
 import { useCountdown } from "./use-countdown";
@@ -163,7 +165,12 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
     }
     void run(intent, async () => {
       try {
-        const next = await postLoginForm(form, submitter);
+        // A send (confirm, resend) carries a fresh bot-challenge solution; a plain "send" usually only
+        // asks "Is … correct?", so it goes with what the hidden field holds and, if the server asks
+        // for a challenge after all, once more with a fresh one.
+        const sends = intent === "confirm" || intent === "resend";
+        let next = await postLoginForm(form, submitter, sends ? ((await takeChallenge()) ?? "") : undefined);
+        if ((next.phoneError ?? next.codeError)?.code === "challenge_required") next = await postLoginForm(form, submitter, (await takeChallenge()) ?? "");
         setState(next);
         if (next.country) setCountry(next.country);
         if (next.stage === "code") setCode("");
@@ -328,6 +335,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
             <FieldMessage id="phone-message" neutral={isNetworkProblem || state.phoneError?.code === "rate_limited"}>
               {phoneProblem}
             </FieldMessage>
+            <BotChallenge />
             <button type="submit" name="intent" value="send" className={`${primary} mt-2`} aria-busy={busy === "send" || undefined} disabled={busy === "send"}>
               {busy === "send" && <Spinner />}
               {busy === "send" ? "Checking…" : isNetworkProblem ? "Try again" : "Send code"}
@@ -349,6 +357,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
           </p>
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="space-y-3">
             {hidden}
+            <BotChallenge />
             <input type="hidden" name="phone" value={state.pending.phone} />
             <input type="hidden" name="country" value={state.country ?? country} />
             <FieldMessage id="confirm-message" neutral={isNetworkProblem}>
@@ -443,6 +452,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
           </form>
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className={isDead ? "mt-2" : "mt-4 flex flex-wrap items-center gap-x-1 text-sm text-slate-600 dark:text-slate-300"}>
             {hidden}
+            <BotChallenge />
             {!isDead && <span>Didn&apos;t get it?</span>}
             <button
               ref={resendRef}

@@ -46,6 +46,9 @@ export function problemText(problem: LoginProblem, limits: LoginLimits, timeZone
       return "There is no active code for this number. Send a new code.";
     case "sms_failed":
       return "We couldn't send the SMS just now. Please try again in a moment.";
+    case "blocked": // the fraud guard: the server's wording discloses no rule
+    case "challenge_required":
+      return problem.message || "Please try again in a moment.";
     case "database_unavailable":
       return "The service is busy right now. Please try again in a few seconds.";
     default:

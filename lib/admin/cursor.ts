@@ -17,7 +17,8 @@ export function decodeCursor(value: string | undefined): Cursor | undefined {
   const bar = text.indexOf("|");
   const createdAt = new Date(text.slice(0, bar));
   const id = text.slice(bar + 1);
-  if (bar < 20 || Number.isNaN(createdAt.getTime()) || !id || id.length > 100) {
+  // Control characters (a NUL above all: PostgreSQL refuses it in text) cannot be in a real id.
+  if (bar < 20 || Number.isNaN(createdAt.getTime()) || !id || id.length > 100 || /[\u0000-\u001f]/.test(id)) {
     throw new AppError("validation_error", "Some fields are missing or invalid.", { fields: { cursor: "Invalid cursor" } });
   }
   return { createdAt, id };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
-import { parseAge, purgeVerifications } from "./retention";
+import { parseAge, purgeAuditEvents, purgeVerifications } from "./retention";
 import { makeVerification } from "./testing";
 
 describeEachDatabase("verification retention", (use) => {
@@ -27,6 +27,17 @@ describeEachDatabase("verification retention", (use) => {
     expect(await db.smsMessage.count({ where: { verificationId: { in: oldIds } } })).toBe(0);
     expect(await db.verification.count({ where: { id: recent.id } })).toBe(1);
     expect(await db.smsMessage.count({ where: { verificationId: recent.id } })).toBe(1);
+  });
+
+  it("deletes audit events older than their cutoff in batches and keeps the rest", async () => {
+    const { db } = use();
+    const phone = uniquePhone();
+    const day = 86_400_000;
+    for (let i = 0; i < 5; i++) await db.auditEvent.create({ data: { type: "rate_limited", phone, count: 7, createdAt: new Date(Date.now() - (400 + i) * day) } });
+    await db.auditEvent.create({ data: { type: "sign_in", phone, createdAt: new Date(Date.now() - 366 * day) } });
+    await db.auditEvent.create({ data: { type: "sign_in", phone, createdAt: new Date(Date.now() - 364 * day) } });
+    expect(await purgeAuditEvents(db, { cutoff: new Date(Date.now() - 365 * day), batchSize: 2 })).toBe(6);
+    expect(await db.auditEvent.count({ where: { phone } })).toBe(1);
   });
 
   it("does nothing when nothing is older than the cutoff", async () => {

@@ -1,5 +1,6 @@
 /**
- * Data retention: deletes verifications older than a cutoff with their SMS and verify attempts, a
+ * Data retention: deletes verifications older than a cutoff with their SMS and verify attempts (and
+ * audit events older than their own cutoff), a
  * bounded batch per statement, so no statement holds locks on many rows for long and other
  * writers interleave between batches.
  */
@@ -66,3 +67,26 @@ export async function purgeVerifications(
   }
   return result;
 }
+
+/**
+ * Deletes audit events created before `cutoff` (AUDIT_RETENTION_DAYS), `batchSize` per statement,
+ * oldest first on the createdAt index. Returns how many rows went.
+ */
+export async function purgeAuditEvents(db: Db, opts: { cutoff: Date; batchSize?: number }): Promise<number> {
+  const size = Math.max(1, Math.floor(opts.batchSize ?? PURGE_BATCH_SIZE));
+  const cutoff = opts.cutoff.toISOString();
+  let deleted = 0;
+  for (;;) {
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      WITH doomed AS (
+        SELECT id FROM "AuditEvent"
+        WHERE "createdAt" < (CAST(${cutoff} AS timestamptz) AT TIME ZONE 'UTC')
+        ORDER BY "createdAt" LIMIT ${size}
+      ),
+      d AS (DELETE FROM "AuditEvent" WHERE id IN (SELECT id FROM doomed) RETURNING 1)
+      SELECT (SELECT count(*) FROM d)::int AS n`;
+    if (!row || row.n === 0) return deleted;
+    deleted += row.n;
+  }
+}
+

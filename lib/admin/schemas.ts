@@ -3,9 +3,9 @@
  * No server-only imports: the client components read the same names and limits.
  */
 import { z } from "zod";
+import { SMS_STATUSES, VERIFICATION_STATUSES } from "./statuses";
 
-export const VERIFICATION_STATUSES = ["pending", "verified", "expired", "locked", "superseded", "failed"] as const;
-export const SMS_STATUSES = ["sent", "failed", "delivered", "undelivered"] as const;
+export { SMS_STATUSES, VERIFICATION_STATUSES };
 export const ROLES = ["USER", "ADMIN"] as const;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -23,6 +23,17 @@ const instant = z
   .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), "Use an ISO date or date-time")
   .transform((v) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v));
 
+/** Free text stored in the database: PostgreSQL text cannot hold a NUL byte (it would be a 500). */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !v.includes("\u0000"), "Must not contain NUL bytes");
+
+/** An opaque keyset cursor (base64url). */
+const cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]*$/, "Invalid cursor");
+
 /** What the admin typed, reduced to `+` and digits; a bare number gets its `+` back for prefix matches. */
 const phoneFragment = z
   .string()
@@ -33,8 +44,8 @@ const phoneFragment = z
 
 const verificationFiltersShape = z.object({
   status: optional(z.enum(VERIFICATION_STATUSES)),
-  purpose: optional(z.string().trim().max(40)),
-  provider: optional(z.string().trim().max(40)),
+  purpose: optional(text(40)),
+  provider: optional(text(40)),
   smsStatus: optional(z.enum(SMS_STATUSES)),
   phone: optional(phoneFragment),
   phoneMatch: z.preprocess(emptyToUndefined, z.enum(["prefix", "contains"]).default("prefix")),
@@ -52,7 +63,7 @@ export type VerificationFilters = z.infer<typeof verificationFiltersSchema>;
 
 export const verificationListQuerySchema = verificationFiltersShape
   .extend({
-    cursor: optional(z.string().max(200)),
+    cursor: optional(cursor),
     limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
   })
   .refine(rangeInOrder, RANGE_ERROR);
@@ -79,7 +90,7 @@ export const statsQuerySchema = z
 export type StatsQuery = z.infer<typeof statsQuerySchema>;
 
 export const userListQuerySchema = z.object({
-  cursor: optional(z.string().max(200)),
+  cursor: optional(cursor),
   limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
   role: optional(z.enum(ROLES)),
   phone: optional(phoneFragment),
@@ -88,6 +99,11 @@ export const userListQuerySchema = z.object({
 export type UserListQuery = z.infer<typeof userListQuerySchema>;
 
 export const setRoleSchema = z.object({ role: z.enum(ROLES) });
+
+/** A row id from the URL (verification, user): printable, bounded. */
+export const adminIdSchema = z.object({
+  id: z.string().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, "Invalid id"),
+});
 
 /** URLSearchParams → plain object (first value of each key) for the schemas above. */
 export function searchParamsObject(params: URLSearchParams): Record<string, string> {

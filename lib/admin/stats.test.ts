@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
 import { getStats } from "./stats";
-import { makeVerification } from "./testing";
+import { adminActor, makeVerification } from "./testing";
 
 describeEachDatabase("admin stats", (use) => {
   it("counts sent, verified, SMS failures, locked and rate-limited within the period only, per hour", async () => {
@@ -20,7 +20,7 @@ describeEachDatabase("admin stats", (use) => {
     await db.auditEvent.create({ data: { type: "rate_limited", createdAt: at(14, 0) } });
     await db.verifyAttempt.create({ data: { phone: "+255700000000", purpose: "Login", result: "rate_limited", createdAt: at(12, 30) } });
 
-    const s = await getStats(db, { from, to, bucket: "hour" });
+    const s = await getStats(await adminActor(db), db, { from, to, bucket: "hour" });
     expect(s).toMatchObject({ sent: 5, verified: 2, smsFailed: 2, locked: 1, rateLimited: 2, conversionPct: 40, smsFailurePct: 40 });
     expect(s.series).toEqual([
       { t: "2024-06-01T10:00:00Z", sent: 2, verified: 2, failed: 0 },
@@ -31,7 +31,7 @@ describeEachDatabase("admin stats", (use) => {
 
   it("fills empty days with zeros and reports no conversion when nothing was sent", async () => {
     const { db } = use();
-    const s = await getStats(db, { from: new Date(Date.UTC(2020, 0, 1)), to: new Date(Date.UTC(2020, 0, 4)), bucket: "day" });
+    const s = await getStats(await adminActor(db), db, { from: new Date(Date.UTC(2020, 0, 1)), to: new Date(Date.UTC(2020, 0, 4)), bucket: "day" });
     expect(s.series.map((p) => p.t)).toEqual(["2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z", "2020-01-03T00:00:00Z"]);
     expect(s).toMatchObject({ sent: 0, conversionPct: null, smsFailurePct: null });
   });

@@ -4,6 +4,7 @@
  */
 import "server-only";
 import type { Db } from "../db";
+import { assertAdminActor, type AdminActor } from "./actor";
 
 export type StatsBucket = "hour" | "day";
 
@@ -21,7 +22,8 @@ export type Stats = {
   smsFailed: number;
   smsFailurePct: number | null;
   locked: number;
-  /** Requests refused by a rate limit (AuditEvent "rate_limited" plus verify calls answered rate_limited). */
+  /** Requests refused by a rate limit (the counts of AuditEvent "rate_limited" rows, which aggregate
+   *  one rule, key and minute each, plus verify calls answered rate_limited). */
   rateLimited: number;
   series: StatsPoint[];
 };
@@ -39,7 +41,8 @@ function truncate(date: Date, bucket: StatsBucket): number {
 const utc = (d: Date) => d.toISOString();
 
 /** Totals and a gap-free series (sent / verified / SMS failed per bucket) for [from, to). */
-export async function getStats(db: Db, q: { from: Date; to: Date; bucket: StatsBucket }): Promise<Stats> {
+export async function getStats(actor: AdminActor, db: Db, q: { from: Date; to: Date; bucket: StatsBucket }): Promise<Stats> {
+  assertAdminActor(actor);
   const from = utc(q.from);
   const to = utc(q.to);
   const [rows, audit, verifyLimited] = await Promise.all([
@@ -54,7 +57,7 @@ export async function getStats(db: Db, q: { from: Date; to: Date; bucket: StatsB
         AND "createdAt" < (CAST(${to} AS timestamptz) AT TIME ZONE 'UTC')
       GROUP BY 1 ORDER BY 1`,
     db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM "AuditEvent"
+      SELECT COALESCE(sum("count"), 0)::int AS n FROM "AuditEvent"
       WHERE type = 'rate_limited'
         AND "createdAt" >= (CAST(${from} AS timestamptz) AT TIME ZONE 'UTC')
         AND "createdAt" < (CAST(${to} AS timestamptz) AT TIME ZONE 'UTC')`,

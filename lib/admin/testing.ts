@@ -1,6 +1,7 @@
 /** Test fixtures for the admin queries: verifications with recognisable secret columns. */
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { Db } from "../db";
+import { adminActorFor, type AdminActor } from "./actor";
 
 export const SECRET_MARK = "SECRET-MUST-NOT-LEAK";
 
@@ -39,4 +40,21 @@ export async function makeVerification(db: Db, o: Overrides = {}) {
       userId: o.userId ?? null,
     },
   });
+}
+
+const actors = new WeakMap<Db, Promise<AdminActor>>();
+
+/** An AdminActor for tests: one ADMIN user per test database, checked the way requests are. */
+export function adminActor(db: Db): Promise<AdminActor> {
+  let actor = actors.get(db);
+  if (!actor) {
+    actor = (async () => {
+      const user = await db.user.create({ data: { phone: `+2557${String(randomInt(0, 1e8)).padStart(8, "0")}`, role: "ADMIN" } });
+      const check = await adminActorFor(db, user.id);
+      if (!check.ok) throw new Error("test admin was not accepted");
+      return check.actor;
+    })();
+    actors.set(db, actor);
+  }
+  return actor;
 }

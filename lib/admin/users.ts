@@ -6,6 +6,8 @@ import "server-only";
 import { AppError } from "../api/errors";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
+import { endUserSessions } from "../auth/session-token";
+import { assertAdminActor, type AdminActor } from "./actor";
 import { afterCursor, decodeCursor, encodeCursor } from "./cursor";
 import { env } from "../env";
 import { phoneSearchFragment } from "./phone-search";
@@ -22,7 +24,8 @@ function phoneContains(fragment: string): Prisma.UserWhereInput {
 }
 
 /** Users, newest first, keyset-paginated on (createdAt desc, id desc). */
-export async function listUsers(db: Db, q: Partial<UserListQuery> = {}): Promise<{ items: AdminUser[]; nextCursor: string | null }> {
+export async function listUsers(actor: AdminActor, db: Db, q: Partial<UserListQuery> = {}): Promise<{ items: AdminUser[]; nextCursor: string | null }> {
+  assertAdminActor(actor);
   const limit = Math.min(Math.max(1, q.limit ?? 50), MAX_PAGE_SIZE);
   const cursor = decodeCursor(q.cursor);
   const where: Prisma.UserWhereInput = {
@@ -43,10 +46,12 @@ export async function listUsers(db: Db, q: Partial<UserListQuery> = {}): Promise
  * An admin cannot demote themselves (that is how the last admin locks everyone out).
  */
 export async function setUserRole(
+  actor: AdminActor,
   db: Db,
-  input: { actorId: string; userId: string; role: "USER" | "ADMIN"; ip?: string | null; userAgent?: string | null },
+  input: { userId: string; role: "USER" | "ADMIN"; ip?: string | null; userAgent?: string | null },
 ): Promise<AdminUser> {
-  if (input.actorId === input.userId && input.role !== "ADMIN") {
+  assertAdminActor(actor);
+  if (actor.id === input.userId && input.role !== "ADMIN") {
     throw new AppError("forbidden", "You cannot remove your own admin role.");
   }
   return db.$transaction(async (tx) => {
@@ -58,7 +63,7 @@ export async function setUserRole(
       data: {
         type: "role_change",
         userId: before.id,
-        actorId: input.actorId,
+        actorId: actor.id,
         phone: before.phone,
         ip: input.ip ?? null,
         userAgent: input.userAgent ?? null,
@@ -66,5 +71,26 @@ export async function setUserRole(
       },
     });
     return after;
+  });
+}
+
+/**
+ * "Sign out everywhere": ends every live session of a user (each browser's next request finds its
+ * session ended) and records AuditEvent "sessions_ended" with the acting admin, in one transaction.
+ */
+export async function signOutEverywhere(
+  actor: AdminActor,
+  db: Db,
+  input: { userId: string; ip?: string | null; userAgent?: string | null },
+): Promise<{ ended: number }> {
+  assertAdminActor(actor);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, phone: true } });
+    if (!user) throw new AppError("not_found", "No user with this id.");
+    const ended = await endUserSessions(tx, user.id);
+    await tx.auditEvent.create({
+      data: { type: "sessions_ended", userId: user.id, actorId: actor.id, phone: user.phone, ip: input.ip ?? null, userAgent: input.userAgent ?? null, data: { ended } },
+    });
+    return { ended };
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
 import { verificationListQuerySchema, type VerificationFilters } from "./schemas";
-import { makeVerification, SECRET_MARK } from "./testing";
+import { adminActor, makeVerification, SECRET_MARK } from "./testing";
 import { csvCell, getVerificationDetail, listVerifications, streamVerificationsCsv } from "./verifications";
 
 const filters = (f: Partial<VerificationFilters> = {}): VerificationFilters => ({ phoneMatch: "prefix", ...f });
@@ -23,14 +23,14 @@ describeEachDatabase("admin verification queries", (use) => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await listVerifications(db, filters({ phone }), { cursor, limit: 3 });
+      const page = await listVerifications(await adminActor(db), db, filters({ phone }), { cursor, limit: 3 });
       seen.push(...page.items.map((r) => r.id));
       cursor = page.nextCursor ?? undefined;
       pages += 1;
     } while (cursor);
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(7);
-    const all = await listVerifications(db, filters({ phone }), { limit: 100 });
+    const all = await listVerifications(await adminActor(db), db, filters({ phone }), { limit: 100 });
     expect(all.items.map((r) => r.id)).toEqual(seen);
     const times = all.items.map((r) => r.createdAt.getTime());
     expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -45,7 +45,7 @@ describeEachDatabase("admin verification queries", (use) => {
     const v2 = await makeVerification(db, { phone: a, status: "failed", smsProvider: "mshastra", smsStatus: "failed", createdAt: new Date(day + 3_600_000) });
     const v3 = await makeVerification(db, { phone: b, status: "locked", smsProvider: "twilio", smsStatus: "sent", createdAt: new Date(day + 86_400_000) });
     const ids = async (f: Partial<VerificationFilters>) =>
-      (await listVerifications(db, filters({ from: new Date(day - 1), to: new Date(day + 2 * 86_400_000), ...f }))).items.map((r) => r.id).sort();
+      (await listVerifications(await adminActor(db), db, filters({ from: new Date(day - 1), to: new Date(day + 2 * 86_400_000), ...f }))).items.map((r) => r.id).sort();
 
     expect(await ids({ phone: a })).toEqual([v1.id, v2.id].sort());
     expect(await ids({ phone: a.slice(0, 8) })).toEqual(expect.arrayContaining([v1.id, v2.id]));
@@ -64,9 +64,9 @@ describeEachDatabase("admin verification queries", (use) => {
     const now = new Date();
     const live = await makeVerification(db, { phone, status: "pending", createdAt: new Date(now.getTime() - 60_000) });
     const stale = await makeVerification(db, { phone, status: "pending", createdAt: new Date(now.getTime() - 600_000) });
-    const pending = await listVerifications(db, filters({ phone, status: "pending" }), { now });
+    const pending = await listVerifications(await adminActor(db), db, filters({ phone, status: "pending" }), { now });
     expect(pending.items.map((r) => r.id)).toEqual([live.id]);
-    const expired = await listVerifications(db, filters({ phone, status: "expired" }), { now });
+    const expired = await listVerifications(await adminActor(db), db, filters({ phone, status: "expired" }), { now });
     expect(expired.items.map((r) => r.id)).toEqual([stale.id]);
     expect(expired.items[0].displayStatus).toBe("expired");
   });
@@ -77,7 +77,7 @@ describeEachDatabase("admin verification queries", (use) => {
     const v = await makeVerification(db, { phone, status: "failed", smsProvider: "twilio", smsStatus: "failed" });
     await db.smsMessage.create({ data: { verificationId: v.id, provider: "mshastra", attempt: 1, to: phone, text: "Your code is ******", status: "failed", errorCode: "timeout", latencyMs: 10_000, createdAt: new Date(Date.now() - 2000) } });
     await db.smsMessage.create({ data: { verificationId: v.id, provider: "twilio", attempt: 1, to: phone, text: "Your code is ******", status: "failed", errorCode: "invalid_number", errorMessage: "Invalid To number", httpStatus: 400, latencyMs: 230 } });
-    const { items } = await listVerifications(db, filters({ phone }));
+    const { items } = await listVerifications(await adminActor(db), db, filters({ phone }));
     expect(items[0].lastSms).toMatchObject({ provider: "twilio", status: "failed", errorCode: "invalid_number", latencyMs: 230, attempts: 2 });
   });
 
@@ -92,7 +92,7 @@ describeEachDatabase("admin verification queries", (use) => {
     await db.verifyAttempt.create({ data: { verificationId: v.id, phone, purpose: "Login", ip: "198.51.100.1", result: "invalid_code", createdAt: new Date(created.getTime() + 20_000) } });
     await db.verifyAttempt.create({ data: { verificationId: v.id, phone, purpose: "Login", ip: "198.51.100.1", result: "verified", createdAt: new Date(created.getTime() + 40_000) } });
 
-    const detail = await getVerificationDetail(db, v.id);
+    const detail = await getVerificationDetail(await adminActor(db), db, v.id);
     expect(detail.timeline.map((e) => e.kind)).toEqual(["created", "sms", "verify", "verify", "verified"]);
     expect(detail.user).toMatchObject({ id: user.id, phone });
     expect(detail.verifyAttempts.map((a) => a.result)).toEqual(["invalid_code", "verified"]);
@@ -100,7 +100,7 @@ describeEachDatabase("admin verification queries", (use) => {
 
   it("answers not_found for an unknown id", async () => {
     const { db } = use();
-    await expect(getVerificationDetail(db, "no-such-id")).rejects.toMatchObject({ code: "not_found" });
+    await expect(getVerificationDetail(await adminActor(db), db, "no-such-id")).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("exports exactly the filtered set as CSV, across many batches", async () => {
@@ -109,7 +109,7 @@ describeEachDatabase("admin verification queries", (use) => {
     const other = uniquePhone();
     for (let i = 0; i < 25; i++) await makeVerification(db, { phone, status: i % 5 === 0 ? "locked" : "verified", createdAt: new Date(Date.UTC(2025, 2, 1) + i * 1000) });
     await makeVerification(db, { phone: other, status: "locked" });
-    const csv = await collect(streamVerificationsCsv(db, filters({ phone, status: "locked" }), { batchSize: 2 }));
+    const csv = await collect(streamVerificationsCsv(await adminActor(db), db, filters({ phone, status: "locked" }), { batchSize: 2 }));
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toMatch(/^id,created_at,phone,/);
     expect(lines).toHaveLength(1 + 5);
@@ -120,9 +120,9 @@ describeEachDatabase("admin verification queries", (use) => {
     const { db } = use();
     const phone = uniquePhone();
     const v = await makeVerification(db, { phone, status: "verified" });
-    const page = await listVerifications(db, filters({ phone }));
-    const detail = await getVerificationDetail(db, v.id);
-    const csv = await collect(streamVerificationsCsv(db, filters({ phone })));
+    const page = await listVerifications(await adminActor(db), db, filters({ phone }));
+    const detail = await getVerificationDetail(await adminActor(db), db, v.id);
+    const csv = await collect(streamVerificationsCsv(await adminActor(db), db, filters({ phone })));
     for (const text of [JSON.stringify(page), JSON.stringify(detail), csv]) {
       expect(text).not.toContain(SECRET_MARK);
       expect(text).not.toMatch(/codeHash|loginTokenHash/);

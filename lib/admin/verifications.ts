@@ -6,6 +6,7 @@ import "server-only";
 import { AppError } from "../api/errors";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
+import { assertAdminActor, type AdminActor } from "./actor";
 import { afterCursor, decodeCursor, encodeCursor } from "./cursor";
 import { env } from "../env";
 import { phoneSearchFragment } from "./phone-search";
@@ -144,10 +145,12 @@ async function readPage(db: Db, filters: VerificationFilters, opts: { cursor?: s
  * page 1,000 equals page 1's, and there is never a COUNT over the table.
  */
 export async function listVerifications(
+  actor: AdminActor,
   db: Db,
   filters: VerificationFilters,
   opts: { cursor?: string; limit?: number; now?: Date } = {},
 ): Promise<VerificationPage> {
+  assertAdminActor(actor);
   const limit = Math.min(Math.max(1, opts.limit ?? 50), MAX_PAGE_SIZE);
   return readPage(db, filters, { cursor: opts.cursor, limit, now: opts.now ?? new Date() });
 }
@@ -208,8 +211,10 @@ function buildTimeline(v: VerificationRow, sms: SmsRecord[], attempts: Verificat
 }
 
 /** Everything known about one verification, as a timeline. Throws not_found. */
-export async function getVerificationDetail(db: Db, id: string, now = new Date()): Promise<VerificationDetail> {
-  const v = await db.verification.findUnique({ where: { id }, select: VERIFICATION_SELECT });
+export async function getVerificationDetail(actor: AdminActor, db: Db, id: string, now = new Date()): Promise<VerificationDetail> {
+  assertAdminActor(actor);
+  // No id holds a NUL byte, and PostgreSQL would refuse the query with one (a 500).
+  const v = id.includes("\u0000") ? null : await db.verification.findUnique({ where: { id }, select: VERIFICATION_SELECT });
   if (!v) throw new AppError("not_found", "No verification with this id.");
   const [smsMessages, verifyAttempts, user] = await Promise.all([
     db.smsMessage.findMany({ where: { verificationId: id }, select: SMS_SELECT, orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] }),
@@ -283,10 +288,12 @@ export const CSV_BATCH_SIZE = 1000;
  * whatever the row count. Yields the header line first, then one chunk per batch.
  */
 export async function* streamVerificationsCsv(
+  actor: AdminActor,
   db: Db,
   filters: VerificationFilters,
   opts: { batchSize?: number; now?: Date } = {},
 ): AsyncGenerator<string> {
+  assertAdminActor(actor);
   const now = opts.now ?? new Date();
   yield `${CSV_COLUMNS.join(",")}\r\n`;
   let cursor: string | undefined;

@@ -8,6 +8,7 @@ import { env } from "../env";
 import { log } from "../log";
 import { AppError } from "./errors";
 import { SOCKET_IP_HEADER } from "../socket-ip";
+import { compileTrustProxy, resolveClientKey, type TrustProxy } from "../client-ip";
 import { isDatabaseUnavailable } from "../db/errors";
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -19,17 +20,20 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, { ...init, headers: { "Cache-Control": "no-store", ...init.headers } });
 }
 
+const trustCache: { value?: string; trust?: TrustProxy } = {};
+
 /**
- * The client address. Behind a trusted proxy (TRUST_PROXY), the right-most X-Forwarded-For entry:
- * the one our proxy appended, which a client cannot forge. Otherwise the socket's address.
+ * The client's address key (lib/client-ip.ts): the socket's address, or behind trusted proxies
+ * (TRUST_PROXY) the first X-Forwarded-For hop that is not one of them — normalised, and IPv6 by its
+ * IP_V6_PREFIX network. A client cannot forge the hops our own proxies appended.
  */
 export function clientIp(req: Request): string | null {
-  if (env().TRUST_PROXY) {
-    const hop = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-    if (hop) return hop.slice(0, 64);
+  const config = env();
+  if (trustCache.value !== config.TRUST_PROXY) {
+    trustCache.trust = compileTrustProxy(config.TRUST_PROXY);
+    trustCache.value = config.TRUST_PROXY;
   }
-  const socket = req.headers.get(SOCKET_IP_HEADER)?.trim();
-  return socket ? socket.replace(/^::ffff:/, "").slice(0, 64) : null;
+  return resolveClientKey(req.headers.get(SOCKET_IP_HEADER), req.headers.get("x-forwarded-for"), trustCache.trust!, config.IP_V6_PREFIX);
 }
 
 /** Reads a JSON object body: 415 unless JSON, 413 over MAX_BODY_BYTES, 400 when malformed. */
@@ -38,8 +42,6 @@ export async function parseJson(req: Request): Promise<Record<string, unknown>> 
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const text = await readLimited(req);
   let body: unknown;
   try {
@@ -59,7 +61,14 @@ function tooLarge() {
 
 /** Reads the body as text, stopping (413) as soon as it passes MAX_BODY_BYTES, chunked or not. */
 export async function readLimited(req: Request): Promise<string> {
-  if (!req.body) return "";
+  return new TextDecoder().decode(await readLimitedBytes(req));
+}
+
+/** The body's bytes, with the same streaming limit as readLimited (multipart needs the bytes). */
+export async function readLimitedBytes(req: Request): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -73,7 +82,7 @@ export async function readLimited(req: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 /** Field-level messages from a zod error: { phone: "…", code: "…" }. */

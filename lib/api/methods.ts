@@ -19,9 +19,17 @@ const apiRefusal: Refusal = (method, allowed) =>
 /** What Django REST framework answered on the seed's routes. */
 export const seedRefusal: Refusal = (method) => ({ detail: `Method "${method}" not allowed.` });
 
+const refusals = new WeakSet<object>();
+
+/** True for a handler made by otherMethods() (the route test walks every route file with it). */
+export function isMethodRefusal(handler: unknown): boolean {
+  return typeof handler === "function" && refusals.has(handler);
+}
+
 export function otherMethods(allowed: Method[], body: Refusal = apiRefusal) {
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const refuse = async (req: Request) => json(body(req.method, allowed), { status: 405, headers: { Allow: allow } });
+  refusals.add(refuse);
   const handlers: Partial<Record<Method | "OPTIONS", (req: Request) => Promise<Response>>> = {
     OPTIONS: async () => new Response(null, { status: 204, headers: { Allow: allow } }),
   };

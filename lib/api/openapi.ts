@@ -1,7 +1,81 @@
-/** OpenAPI 3.1 description of the public API, generated from the same zod schemas the handlers use. */
+/**
+ * OpenAPI 3.1 description of the HTTP API, generated from the same zod schemas the handlers use.
+ * Checked with `redocly lint` (npm run lint:openapi) and by a typed client generated from the served
+ * document (e2e/openapi-client.spec.ts). To extend it: error codes per operation live in
+ * OPERATION_ERRORS (lib/api/errors.ts), authentication schemes in SECURITY_SCHEMES below.
+ */
 import { z } from "zod";
+import { setRoleSchema, statsQuerySchema, userListQuerySchema, verificationFiltersSchema, verificationListQuerySchema } from "../admin/schemas";
 import { sendOtpSchema, verifyOtpSchema } from "../validation/otp";
-import { ERROR_STATUS } from "./errors";
+import { ERROR_STATUS, OPERATION_ERRORS, type ErrorCode } from "./errors";
+
+type Json = Record<string, unknown>;
+type OperationWithErrors = keyof typeof OPERATION_ERRORS;
+
+export type OpenApiOptions = { serverUrl: string; codeLength: number };
+
+/** How a caller authenticates; operations name the schemes they accept (API keys can be added here). */
+export const SECURITY_SCHEMES = {
+  sessionCookie: {
+    type: "apiKey",
+    in: "cookie",
+    name: "next-auth.session-token",
+    description:
+      "The next-auth session of a user with the ADMIN role, set by signing in at /login (over HTTPS the cookie is named " +
+      "`__Secure-next-auth.session-token`).",
+  },
+} as const;
+const ADMIN_SECURITY = [{ sessionCookie: [] }];
+/** Public operations say so explicitly: no authentication. */
+const PUBLIC: Json[] = [];
+
+const schema = (s: z.ZodType): Json => {
+  const json = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Json;
+  delete json.$schema;
+  return json;
+};
+const anyObject = { type: "object", additionalProperties: true };
+const jsonContent = (s: Json) => ({ "application/json": { schema: s } });
+
+const HEADERS = {
+  RetryAfter: { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 0 } },
+  Allow: { description: "The methods this path answers.", schema: { type: "string", example: "POST, OPTIONS" } },
+};
+const retryAfter = { "Retry-After": { $ref: "#/components/headers/RetryAfter" } };
+const allow = { Allow: { $ref: "#/components/headers/Allow" } };
+
+/** The API's one error shape, narrowed to `codes`: optional members only where those codes carry them. */
+function errorSchema(codes: readonly ErrorCode[]): Json {
+  const properties: Json = { code: { type: "string", enum: [...codes] }, message: { type: "string" } };
+  if (codes.includes("validation_error")) properties.fields = { type: "object", additionalProperties: { type: "string" }, description: "Field → what is wrong" };
+  if (codes.includes("invalid_code")) properties.attemptsLeft = { type: "integer", minimum: 0 };
+  if (codes.includes("rate_limited")) {
+    properties.retryAfter = { type: "integer", minimum: 0, description: "Seconds; also sent as the Retry-After header" };
+    properties.limit = { type: "string", enum: ["cooldown", "phone_hour", "phone_day", "ip_hour", "verify_ip_hour"], description: "rate_limited: which limit refused" };
+  }
+  return {
+    type: "object",
+    required: ["error"],
+    properties: { error: { type: "object", required: ["code", "message"], properties } },
+  };
+}
+
+/** One response per HTTP status the operation's error codes use, each naming its codes. */
+function errorResponses(operation: OperationWithErrors): Json {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of OPERATION_ERRORS[operation]) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  const out: Json = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    out[status] = {
+      description: `Error: ${codes.join(", ")}`,
+      ...(status === 429 || status === 503 ? { headers: retryAfter } : {}),
+      content: jsonContent(errorSchema(codes)),
+    };
+  }
+  return out;
+}
+
+const okJson = (description: string, s: Json) => ({ 200: { description, content: jsonContent(s) } });
 
 const sendResponse = z.object({
   status: z.literal("sent"),
@@ -18,110 +92,282 @@ const verifyResponse = z.object({
   session: z.object({ userId: z.string(), phone: z.string() }).optional().describe('With "session": true: the session cookie is set in this response.'),
 });
 
-const errorResponse = z.object({
-  error: z.object({
-    code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
-    message: z.string(),
-    fields: z.record(z.string(), z.string()).optional(),
-    attemptsLeft: z.number().int().optional(),
-    retryAfter: z.number().int().optional().describe("Seconds; also sent as the Retry-After header"),
-    limit: z.string().optional().describe("rate_limited: cooldown, phone_hour, phone_day, ip_hour or verify_ip_hour"),
-  }),
-});
-
+// The Django guide's bodies. Members are required wherever the guide always sends them.
 const seedSendRequest = z.object({
-  phone: z.string().describe("With country code, e.g. 255694230173"),
-  verification_type: z.string().optional().describe("Default Login"),
+  phone: z.string().describe("With country code, e.g. 255694230173; national numbers and any script's digits are read too"),
+  verification_type: z.string().optional().describe("Default Login; one of OTP_PURPOSES"),
 });
-const seedVerifyRequest = z.object({ phone: z.string(), otp: z.string(), verification_type: z.string().optional() });
-const seedMessage = z.object({ message: z.string(), status: z.enum(["success", "error"]).optional(), verified: z.boolean().optional() });
+const seedVerifyRequest = z.object({
+  phone: z.string(),
+  otp: z.union([z.string(), z.number().int().min(0)]).describe("Digits; leading zeros do not count (598 is code 0598), as in the guide"),
+  verification_type: z.string().optional(),
+});
+const seedSent = z.object({ message: z.string(), status: z.literal("success") });
+const seedSendRefused = z.object({ message: z.string(), status: z.literal("error").optional() });
+const seedMessage = z.object({ message: z.string() });
+const seedSendError = z.object({ message: z.string(), status: z.literal("error") });
+const seedVerified = z.object({ message: z.string(), status: z.literal("success"), verified: z.literal(true) });
+const seedNotVerified = z.object({ message: z.string(), status: z.literal("error"), verified: z.literal(false) });
+const drfDetail = z.object({ detail: z.string() });
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+const health = z.object({ status: z.enum(["ok", "error"]), db: z.enum(["ok", "error"]) });
 
-function jsonBody(s: z.ZodType) {
-  return { required: true, content: { "application/json": { schema: schema(s) } } };
+function seedBody(s: z.ZodType) {
+  const body = schema(s);
+  return {
+    required: true,
+    description: "Read as Django REST framework does: JSON, form-encoded or multipart (at most 16 KB). Other types answer 500.",
+    content: { "application/json": { schema: body }, "application/x-www-form-urlencoded": { schema: body }, "multipart/form-data": { schema: body } },
+  };
 }
 
-type Code = keyof typeof ERROR_STATUS;
+const seedSend = (operationId: string, summary: string) => ({
+  post: {
+    operationId,
+    summary,
+    description: "The Django guide's send route. Differences from the guide: docs/seed-compat.md.",
+    tags: ["Django guide"],
+    security: PUBLIC,
+    requestBody: seedBody(seedSendRequest),
+    responses: {
+      200: { description: "Sent", content: jsonContent(schema(seedSent)) },
+      400: { description: "Phone number is required | Invalid phone number format | Unknown purpose…", content: jsonContent(schema(seedSendRefused)) },
+      403: {
+        description: "CSRF Failed: … (a cross-site browser request, refused as Django's CSRF origin check does), or the fraud guard's block ({message, status: \"error\"})",
+        content: jsonContent(schema(z.union([drfDetail, seedSendError]))),
+      },
+      413: { description: "Request body too large", content: jsonContent(schema(seedMessage)) },
+      429: { description: "Too many OTP requests. Please try again later.", headers: retryAfter, content: jsonContent(schema(seedMessage)) },
+      500: {
+        description: "Failed to send OTP. Please try again. (every SMS provider failed, or the database is down) | Error sending OTP: Unsupported media type … in request.",
+        content: jsonContent(schema(seedSendError)),
+      },
+    },
+  },
+});
 
-/** 200 plus one entry per status the operation can answer, naming its error codes. */
-function responses(ok: z.ZodType, codes: Code[]) {
-  const out: Record<string, unknown> = { 200: { description: "OK", content: { "application/json": { schema: schema(ok) } } } };
-  const byStatus = new Map<number, Code[]>();
-  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
-  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
-    out[status] = { description: `Error: ${list.join(", ")}`, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+const seedVerify = (operationId: string, summary: string) => ({
+  post: {
+    operationId,
+    summary,
+    description: "The Django guide's verify route. Differences from the guide: docs/seed-compat.md.",
+    tags: ["Django guide"],
+    security: PUBLIC,
+    requestBody: seedBody(seedVerifyRequest),
+    responses: {
+      200: { description: "Verified", content: jsonContent(schema(seedVerified)) },
+      400: {
+        description:
+          "Invalid OTP code | OTP code has expired. Please request a new one. | Too many invalid attempts. Please request a new OTP. | " +
+          "Phone number is required | Invalid phone number format | OTP code is required | OTP must be numeric | Unknown purpose…",
+        content: jsonContent(schema(seedNotVerified)),
+      },
+      403: { description: "CSRF Failed: … (a cross-site browser request, refused as Django's CSRF origin check does)", content: jsonContent(schema(drfDetail)) },
+      413: { description: "Request body too large", content: jsonContent(schema(seedNotVerified)) },
+      429: { description: "Too many OTP requests. Please try again later.", headers: retryAfter, content: jsonContent(schema(seedNotVerified)) },
+      500: { description: "Error verifying OTP. Please try again. | Error verifying OTP: Unsupported media type … in request.", content: jsonContent(schema(seedNotVerified)) },
+    },
+  },
+});
+
+const OTHER_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const capital = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** OPTIONS (204 with Allow) and the methods a POST (or GET) route refuses (405 with Allow), for one path. */
+function otherMethodsOf(baseId: string, refusal: "api" | "drf", answers: "post" | "get" = "post"): Json {
+  const out: Json = {
+    options: {
+      operationId: `${baseId}Options`,
+      summary: "The methods this path answers",
+      tags: ["HTTP"],
+      security: PUBLIC,
+      responses: { 204: { description: `No body; Allow: ${answers.toUpperCase()}, OPTIONS`, headers: allow } },
+    },
+  };
+  for (const method of OTHER_METHODS.filter((m) => m !== answers)) {
+    out[method] = {
+      operationId: `${baseId}${capital(method)}NotAllowed`,
+      summary: `${method.toUpperCase()} is not allowed`,
+      tags: ["HTTP"],
+      security: PUBLIC,
+      responses: {
+        405: {
+          description: refusal === "drf" ? 'Django REST framework\'s body: {"detail":"Method \\"GET\\" not allowed."}' : "Error: method_not_allowed",
+          headers: allow,
+          content: jsonContent(refusal === "drf" ? schema(drfDetail) : errorSchema(OPERATION_ERRORS.methodNotAllowed)),
+        },
+      },
+    };
   }
   return out;
 }
 
-const COMMON: Code[] = ["validation_error", "invalid_json", "invalid_phone", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error", "database_unavailable"];
+/** Query parameters from a zod object schema (each property one parameter). */
+function queryParameters(s: z.ZodType): Json[] {
+  const json = schema(s) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    schema: Object.keys(property).length ? property : { type: "string" },
+  }));
+}
 
-export function buildOpenApiDocument(serverUrl?: string) {
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+function admin(operationId: OperationWithErrors, summary: string, extra: Json, ok: Json): Json {
+  return { operationId, summary, tags: ["Admin"], security: ADMIN_SECURITY, ...extra, responses: { ...ok, ...errorResponses(operationId) } };
+}
+
+/** The catch-all: any other path under /api answers the JSON 404. */
+function notFoundOperations(): Json {
+  const out: Json = { parameters: [{ name: "path", in: "path", required: true, description: "Any path not listed here", schema: { type: "string" } }] };
+  for (const method of ["get", "post", "put", "patch", "delete"]) {
+    out[method] = {
+      operationId: `notFound${capital(method)}`,
+      summary: "No API at this path",
+      tags: ["HTTP"],
+      security: PUBLIC,
+      responses: errorResponses("notFound"),
+    };
+  }
+  return out;
+}
+
+export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) {
+  const verifyBody = schema(verifyOtpSchema) as { properties: Record<string, Json> };
+  // The code's length is configuration (OTP_LENGTH): the pattern says exactly how many digits.
+  verifyBody.properties.code = {
+    type: "string",
+    pattern: `^[0-9]{${codeLength}}$`,
+    minLength: codeLength,
+    maxLength: codeLength,
+    description: `The ${codeLength}-digit code, as a string of exactly the digits sent (leading zeros count). Other scripts' decimal digits are read as ASCII.`,
+  };
   return {
     openapi: "3.1.0",
     info: {
       title: "PhoneOTP API",
       version: "1.0.0",
       description:
-        "Send and verify phone one-time codes. Errors share one shape: { error: { code, message, … } }. " +
-        "Any other method on these routes answers 405 with an Allow header (the seed's routes with Django REST framework's " +
-        "{ detail } body); any other path under /api answers 404 not_found.",
+        "Send and verify phone one-time codes. Errors of the native API share one shape: { error: { code, message, … } }, " +
+        "each operation listing its own codes. The Django guide's routes keep the guide's bodies (docs/seed-compat.md).",
+      license: { name: "MIT", identifier: "MIT" },
     },
-    servers: serverUrl ? [{ url: serverUrl }] : [],
+    servers: [{ url: serverUrl, description: "This server" }],
+    tags: [
+      { name: "OTP", description: "The native API: send and verify one-time codes." },
+      { name: "Django guide", description: "The Django guide's routes, with and without the trailing slash." },
+      { name: "Admin", description: "The dashboard's API: a signed-in user with the ADMIN role." },
+      { name: "Operations", description: "Health checks and this description." },
+      { name: "HTTP", description: "OPTIONS, refused methods (405 with Allow) and unknown paths (JSON 404)." },
+    ],
     paths: {
       "/api/otp/send": {
         post: {
+          operationId: "sendOtp",
           summary: "Send a one-time code by SMS",
           description: "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP.",
-          requestBody: jsonBody(sendOtpSchema),
-          responses: responses(sendResponse, [...COMMON, "sms_failed"]),
+          tags: ["OTP"],
+          security: PUBLIC,
+          requestBody: { required: true, content: jsonContent(schema(sendOtpSchema)) },
+          responses: { ...okJson("Sent", schema(sendResponse)), ...errorResponses("sendOtp") },
         },
+        ...otherMethodsOf("sendOtp", "api"),
+      },
+      "/api/otp/challenge": {
+        get: {
+          operationId: "getOtpChallenge",
+          summary: "A bot challenge to solve before sending (OTP_CHALLENGE)",
+          description:
+            "ALTCHA (default): { provider, mode, algorithm, challenge, maxnumber, salt, signature }; send the solver's base64 payload " +
+            "as `challenge` in POST /api/otp/send. Turnstile or hCaptcha: { provider, mode, siteKey, scriptUrl }; send the widget's token. " +
+            "Solutions are single-use and expire. With mode `off` no challenge is needed.",
+          tags: ["OTP"],
+          security: PUBLIC,
+          responses: {
+            ...okJson("A challenge (or { provider, mode: \"off\" })", { type: "object", additionalProperties: true }),
+            ...errorResponses("getOtpChallenge"),
+          },
+        },
+        ...otherMethodsOf("getOtpChallenge", "api", "get"),
       },
       "/api/otp/verify": {
         post: {
+          operationId: "verifyOtp",
           summary: "Verify a one-time code",
-          requestBody: jsonBody(verifyOtpSchema),
+          tags: ["OTP"],
+          security: PUBLIC,
           description: 'With "session": true (same-origin browser requests only, purpose Login), a right code also sets the next-auth session cookie: one round trip from code to session.',
-          responses: responses(verifyResponse, [...COMMON, "invalid_code", "expired", "locked", "not_found", "forbidden"]),
+          requestBody: { required: true, content: jsonContent(verifyBody) },
+          responses: { ...okJson("Verified", schema(verifyResponse)), ...errorResponses("verifyOtp") },
         },
+        ...otherMethodsOf("verifyOtp", "api"),
       },
-      "/api/users/send-otp/": {
-        post: {
-          summary: "Send a code (compatibility route of the Django guide; also without the trailing slash)",
-          requestBody: jsonBody(seedSendRequest),
-          responses: {
-            200: { description: '{"message":"OTP sent successfully","status":"success"}', content: { "application/json": { schema: schema(seedMessage) } } },
-            400: { description: "Phone number is required | Invalid phone number format | Unknown purpose. Use one of: …" },
-            413: { description: '{"message":"Request body too large"}' },
-            429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
-            500: { description: "Failed to send OTP. Please try again. (every SMS provider failed, or the database is down)" },
-          },
-        },
+      "/api/users/send-otp/": { ...seedSend("seedSendOtp", "Send a code (the Django guide's route)"), ...otherMethodsOf("seedSendOtp", "drf") },
+      "/api/users/send-otp": {
+        ...seedSend("seedSendOtpNoSlash", "Send a code (the Django guide's route, without the trailing slash)"),
+        ...otherMethodsOf("seedSendOtpNoSlash", "drf"),
       },
-      "/api/users/verify-otp/": {
-        post: {
-          summary: "Verify a code (compatibility route of the Django guide; also without the trailing slash)",
-          requestBody: jsonBody(seedVerifyRequest),
-          responses: {
-            200: { description: '{"message":"OTP verified successfully","status":"success","verified":true}', content: { "application/json": { schema: schema(seedMessage) } } },
-            400: {
-              description:
-                "Invalid OTP code | OTP code has expired. Please request a new one. | Too many invalid attempts. Please request a new OTP. | Phone number is required | Invalid phone number format | OTP code is required | OTP must be numeric | Unknown purpose. Use one of: …",
-            },
-            413: { description: "Request body too large" },
-            429: { description: "Too many OTP requests. Please try again later. (with Retry-After)" },
-            500: { description: "Error verifying OTP. Please try again. (the database is down)" },
-          },
-        },
+      "/api/users/verify-otp/": { ...seedVerify("seedVerifyOtp", "Verify a code (the Django guide's route)"), ...otherMethodsOf("seedVerifyOtp", "drf") },
+      "/api/users/verify-otp": {
+        ...seedVerify("seedVerifyOtpNoSlash", "Verify a code (the Django guide's route, without the trailing slash)"),
+        ...otherMethodsOf("seedVerifyOtpNoSlash", "drf"),
       },
       "/api/health": {
         get: {
+          operationId: "getHealth",
           summary: "Liveness and database check",
-          responses: { 200: { description: '{"status":"ok","db":"ok"}' }, 503: { description: '{"status":"error","db":"error"}' } },
+          tags: ["Operations"],
+          security: PUBLIC,
+          responses: {
+            200: { description: "Up, database reachable and migrated", content: jsonContent(schema(health)) },
+            503: { description: "The database cannot be reached or is not migrated", content: jsonContent(schema(health)) },
+          },
         },
       },
+      "/api/openapi.json": {
+        get: {
+          operationId: "getOpenApi",
+          summary: "This description",
+          tags: ["Operations"],
+          security: PUBLIC,
+          responses: okJson("OpenAPI 3.1 document", anyObject),
+        },
+      },
+      "/api/admin/stats": {
+        get: admin("getAdminStats", "Dashboard figures for a period", { parameters: queryParameters(statsQuerySchema) }, okJson("Cards and chart series", anyObject)),
+      },
+      "/api/admin/users": {
+        get: admin("listAdminUsers", "Users, newest first", { parameters: queryParameters(userListQuerySchema) }, okJson("One page of users", anyObject)),
+      },
+      "/api/admin/users/{id}": {
+        patch: admin(
+          "setAdminUserRole",
+          "Promote or demote a user",
+          { parameters: [idParameter], requestBody: { required: true, content: jsonContent(schema(setRoleSchema)) } },
+          okJson("The user", anyObject),
+        ),
+      },
+      "/api/admin/verifications": {
+        get: admin("listAdminVerifications", "Verifications, newest first, filtered", { parameters: queryParameters(verificationListQuerySchema) }, okJson("One keyset page", anyObject)),
+      },
+      "/api/admin/verifications/{id}": {
+        get: admin("getAdminVerification", "One verification with its SMS and verify attempts", { parameters: [idParameter] }, okJson("The verification and its timeline", anyObject)),
+      },
+      "/api/admin/verifications.csv": {
+        get: admin(
+          "exportAdminVerificationsCsv",
+          "The filtered verifications as CSV",
+          { parameters: queryParameters(verificationFiltersSchema) },
+          { 200: { description: "CSV, streamed", content: { "text/csv": { schema: { type: "string" } } } } },
+        ),
+      },
+      "/api/admin/sms/poll": {
+        post: admin("pollAdminSmsReports", "Fetch mShastra delivery reports for recent messages", {}, okJson("What was updated", anyObject)),
+      },
+      "/api/{path}": notFoundOperations(),
     },
-    components: { schemas: { Error: schema(errorResponse) } },
+    components: { headers: HEADERS, securitySchemes: SECURITY_SCHEMES },
   };
 }

@@ -1,11 +1,13 @@
 /**
  * The seed's HTTP contract (POST /api/users/send-otp/ and /api/users/verify-otp/ of the Django
  * guide our users run today), as thin adapters over the same domain functions as /api/otp/*.
- * Bodies and status codes are the seed's, byte for byte, so existing clients switch unchanged.
+ * Every request the guide documents gets the guide's answer; the deliberate differences (limits,
+ * real numbering plans, …) are listed, each with its test, in docs/seed-compat.md.
  */
 import { AppError } from "./errors";
 import { isDatabaseUnavailable } from "../db/errors";
-import { clientIp, json, MAX_BODY_BYTES, readLimited } from "./handler";
+import { clientIp, json, MAX_BODY_BYTES, readLimitedBytes } from "./handler";
+import { toAsciiDigits } from "../digits";
 import { log } from "../log";
 import { getOtpContext } from "../otp/context";
 import { sendOtp, verifyOtp } from "../otp/service";
@@ -15,23 +17,73 @@ type SeedBody = Record<string, unknown>;
 const SEND_FAILED = { message: "Failed to send OTP. Please try again.", status: "error" };
 const TOO_MANY = "Too many OTP requests. Please try again later.";
 
-/** Django REST framework accepted JSON and form bodies; so do we. Junk becomes an empty body. */
-async function readSeedBody(req: Request): Promise<SeedBody | "too_large"> {
-  if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) return "too_large";
-  let text = "";
+type SeedRead = { body: SeedBody } | { tooLarge: true } | { unsupported: string };
+
+/** Django REST framework's default parsers, in its order. */
+const SEED_PARSERS = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"] as const;
+
+/**
+ * DRF's parser choice (media_type_matches): the request's type and subtype must equal the parser's,
+ * or be "*"; parameters such as charset do not matter. So "application/vnd.api+json" and
+ * "text/plain" are unsupported, "*\/*" is read as JSON.
+ */
+export function seedParserFor(contentType: string): (typeof SEED_PARSERS)[number] | undefined {
+  const [main, sub = ""] = (contentType.split(";")[0] ?? "").trim().toLowerCase().split("/", 2);
+  const matches = (want: string, got: string) => got === want || got === "*";
+  return SEED_PARSERS.find((parser) => {
+    const [pMain, pSub] = parser.split("/");
+    return matches(pMain, main) && matches(pSub, sub);
+  });
+}
+
+/**
+ * Reads the body as the guide's DRF view did: JSON, form-encoded or multipart (text parts only;
+ * file parts go to request.FILES there, not to request.data); an empty body is an empty form; any
+ * other content type is DRF's "Unsupported media type". Malformed bodies read as empty. Every
+ * kind streams under the API's 16 KB limit.
+ */
+async function readSeedBody(req: Request): Promise<SeedRead> {
+  if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) return { tooLarge: true };
+  let bytes: Uint8Array;
   try {
-    text = await readLimited(req);
+    bytes = await readLimitedBytes(req);
   } catch (error) {
-    if (error instanceof AppError && error.code === "payload_too_large") return "too_large";
+    if (error instanceof AppError && error.code === "payload_too_large") return { tooLarge: true };
+    bytes = new Uint8Array();
   }
+  if (bytes.byteLength === 0) return { body: {} };
   const type = req.headers.get("content-type") ?? "";
-  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+  const parser = seedParserFor(type);
+  if (!parser) return { unsupported: type.slice(0, 200) };
+  if (parser === "multipart/form-data") {
+    try {
+      const form = await new Response(bytes as BodyInit, { headers: { "content-type": type } }).formData();
+      return { body: Object.fromEntries([...form].filter(([, value]) => typeof value === "string")) };
+    } catch {
+      return { body: {} };
+    }
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (parser === "application/x-www-form-urlencoded") return { body: Object.fromEntries(new URLSearchParams(text)) };
   try {
     const body: unknown = JSON.parse(text);
-    return body && typeof body === "object" && !Array.isArray(body) ? (body as SeedBody) : {};
+    return { body: body && typeof body === "object" && !Array.isArray(body) ? (body as SeedBody) : {} };
   } catch {
-    return {};
+    return { body: {} };
   }
+}
+
+/** DRF's UnsupportedMediaType text, as the guide's `except Exception` put it into its 500 body. */
+const unsupportedText = (type: string) => `Unsupported media type "${type}" in request.`;
+
+/**
+ * The guide's reading of a code: digits of any script (isdigit), then int(), then compared with the
+ * stored IntegerField. So leading zeros do not count: "598", 598 and "00598" are code 0598. A value
+ * with more significant digits than OTP_LENGTH can match nothing, and is checked (and counted) anyway.
+ */
+export function seedCode(otp: string, codeLength: number): string {
+  const significant = otp.replace(/^0+/, "");
+  return significant.length <= codeLength ? significant.padStart(codeLength, "0") : significant;
 }
 
 /** The seed read fields with .strip(); numbers are accepted too (its clients sometimes send them). */
@@ -56,14 +108,17 @@ function unexpected(error: unknown, route: string) {
 }
 
 export async function seedSendOtp(req: Request): Promise<Response> {
-  const body = await readSeedBody(req);
-  if (body === "too_large") return json({ message: "Request body too large" }, { status: 413 });
+  const read = await readSeedBody(req);
+  if ("tooLarge" in read) return json({ message: "Request body too large" }, { status: 413 });
+  if ("unsupported" in read) return json({ message: `Error sending OTP: ${unsupportedText(read.unsupported)}`, status: "error" }, { status: 500 });
+  const { body } = read;
   const phone = field(body, "phone");
   if (!phone) return json({ message: "Phone number is required" }, { status: 400 });
   try {
     const ctx = await getOtpContext();
     await sendOtp(ctx, {
       phone,
+      channel: "seed",
       purpose: purposeOf(body),
       ip: clientIp(req),
       userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null,
@@ -75,6 +130,7 @@ export async function seedSendOtp(req: Request): Promise<Response> {
       if (error.code === "rate_limited") return json({ message: TOO_MANY }, { status: 429, headers: retryHeaders(error) });
       if (error.code === "validation_error") return json({ message: error.message, status: "error" }, { status: 400 });
       if (error.code === "sms_failed") return json(SEND_FAILED, { status: 500 });
+      if (error.code === "blocked") return json({ message: error.message, status: "error" }, { status: 403, headers: retryHeaders(error) });
     }
     unexpected(error, "/api/users/send-otp/");
     return json(SEND_FAILED, { status: 500 });
@@ -94,20 +150,20 @@ const VERIFY_MESSAGES: Partial<Record<AppError["code"], string>> = {
 };
 
 export async function seedVerifyOtp(req: Request): Promise<Response> {
-  const body = await readSeedBody(req);
-  if (body === "too_large") return verifyBody("Request body too large", 413);
+  const read = await readSeedBody(req);
+  if ("tooLarge" in read) return verifyBody("Request body too large", 413);
+  if ("unsupported" in read) return verifyBody(`Error verifying OTP: ${unsupportedText(read.unsupported)}`, 500);
+  const { body } = read;
   const phone = field(body, "phone");
-  const otp = field(body, "otp");
+  const otp = toAsciiDigits(field(body, "otp"));
   if (!phone) return verifyBody("Phone number is required", 400);
   if (!otp) return verifyBody("OTP code is required", 400);
   if (!/^[0-9]+$/.test(otp)) return verifyBody("OTP must be numeric", 400);
   try {
     const ctx = await getOtpContext();
-    // A code of the wrong length can never match: answer as the seed did, without spending an attempt.
-    if (otp.length !== ctx.config.codeLength) return verifyBody("Invalid OTP code", 400);
     await verifyOtp(ctx, {
       phone,
-      code: otp,
+      code: seedCode(otp, ctx.config.codeLength),
       purpose: purposeOf(body),
       ip: clientIp(req),
       userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null,

@@ -19,6 +19,30 @@ describe("safeCallbackUrl", () => {
     }
   });
 
+  it("never returns a protocol-relative URL, even when one appears only after normalising the path", () => {
+    const tricks = [
+      "/.//evil.example",
+      "/a/..//evil.example",
+      "/%2e//evil.example",
+      "/%2E%2E//evil.example",
+      "/./\\evil.example",
+      "/a/..\\/evil.example",
+      "/.\\\\evil.example",
+      "/%2e/\\evil.example",
+      "http://127.0.0.1:3210/.//evil.example",
+      "http://127.0.0.1:3210/a/..//evil.example",
+    ];
+    for (const value of tricks) {
+      const result = safeCallbackUrl(value, "http://127.0.0.1:3210");
+      expect({ value, result }).toEqual({ value, result: null });
+    }
+  });
+
+  it("keeps a path whose dot segments normalise to an ordinary path", () => {
+    expect(safeCallbackUrl("/admin/./verifications")).toBe("/admin/verifications");
+    expect(safeCallbackUrl("/account/../admin")).toBe("/admin");
+  });
+
   it("refuses the login page itself and API routes, and empty or oversized values", () => {
     expect(safeCallbackUrl("/login?callbackUrl=/admin")).toBeNull();
     expect(safeCallbackUrl("/api/auth/signout")).toBeNull();

@@ -31,5 +31,9 @@ export function safeCallbackUrl(value: string | null | undefined, origin?: strin
   }
   if (url.origin !== PLACEHOLDER_ORIGIN) return null;
   if (url.pathname === "/login" || url.pathname.startsWith("/api/")) return null;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const result = `${url.pathname}${url.search}${url.hash}`;
+  // Normalising can make a protocol-relative URL out of a path ("/.//evil.example",
+  // "/a/..//evil.example", "/%2e//evil.example" all become "//evil.example"): check the result too.
+  if (!result.startsWith("/") || /^\/[/\\]/.test(result)) return null;
+  return result;
 }

@@ -103,4 +103,53 @@ describe("phone-otp credentials provider", () => {
     const mapped = await session!({ session: { expires: "" } as never, token, user: user as never, newSession: undefined, trigger: "update" });
     expect(mapped.user).toEqual({ id: user.id, phone: "+255700000901", role: "ADMIN" });
   });
+
+  it("ends the session on the server at sign-out: a copy of the old token is refused afterwards", async () => {
+    const to = phone();
+    const user = await authorize({ phone: to, code: await sendAndReadCode(to) }, REQUEST);
+    const { jwt } = app.options.authOptions.callbacks!;
+    const token = (await jwt!({ token: {} as JWT, user, account: null, trigger: "signIn" })) as JWT;
+    expect(token.sid).toEqual(expect.any(String));
+    await expect(jwt!({ token, user: undefined as never, account: null })).resolves.toMatchObject({ sub: user.id });
+    await app.options.authOptions.events!.signOut!({ token, session: undefined as never });
+    await expect(jwt!({ token, user: undefined as never, account: null })).rejects.toMatchObject({ name: "SessionEndedError", reason: "ended" });
+  });
+
+  it("reports the role the database has now, not the one in the token: a demotion applies at the next request", async () => {
+    const code = await sendAndReadCode("+255700000901");
+    const user = await authorize({ phone: "+255700000901", code }, REQUEST);
+    const { jwt, session } = app.options.authOptions.callbacks!;
+    const token = (await jwt!({ token: {} as JWT, user, account: null, trigger: "signIn" })) as JWT;
+    expect(token.role).toBe("ADMIN");
+    const db = await app.db.getDb();
+    await db.user.update({ where: { id: user.id }, data: { role: "USER" } });
+    const next = (await jwt!({ token, user: undefined as never, account: null })) as JWT;
+    expect(next.role).toBe("USER");
+    const mapped = await session!({ session: { expires: "" } as never, token: next, user: user as never, newSession: undefined, trigger: "update" });
+    expect(mapped.user).toMatchObject({ role: "USER" });
+    await db.user.update({ where: { id: user.id }, data: { role: "ADMIN" } });
+  });
+
+  it("refuses a token that names no server-side session (forged, or issued before sessions were recorded)", async () => {
+    const { jwt } = app.options.authOptions.callbacks!;
+    const db = await app.db.getDb();
+    const someone = await db.user.create({ data: { phone: phone(), role: "ADMIN" } });
+    await expect(jwt!({ token: { sub: someone.id, phone: someone.phone, role: "ADMIN" } as JWT, user: undefined as never, account: null })).rejects.toMatchObject({ reason: "no_sid" });
+    await expect(jwt!({ token: { sub: someone.id, sid: "made-up" } as JWT, user: undefined as never, account: null })).rejects.toMatchObject({ reason: "unknown" });
+  });
+
+  it("has a redirect callback that never throws and only ever sends to this origin", async () => {
+    const { redirect } = app.options.authOptions.callbacks!;
+    const baseUrl = "http://127.0.0.1:3210";
+    const cases: [string, string][] = [
+      ["http://x:1a", `${baseUrl}/account`],
+      ["http://[::1", `${baseUrl}/account`],
+      ["%E0%A4%A", `${baseUrl}/account`],
+      ["https://evil.example/admin", `${baseUrl}/account`],
+      ["/.//evil.example", `${baseUrl}/account`],
+      ["/admin/verifications", `${baseUrl}/admin/verifications`],
+      [`${baseUrl}/admin`, `${baseUrl}/admin`],
+    ];
+    for (const [url, expected] of cases) expect(await redirect!({ url, baseUrl })).toBe(expected);
+  });
 });

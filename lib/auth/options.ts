@@ -1,6 +1,8 @@
 /**
  * next-auth configuration: one Credentials provider ("phone-otp") backed by the same OTP domain
- * functions as the HTTP API, JWT sessions carrying { id, phone, role }, and sign-in/out audit events.
+ * functions as the HTTP API, JWT sessions naming a server-side AuthSession (lib/auth/session-token.ts:
+ * checked on every request, ended at sign-out), a redirect callback that cannot throw, and
+ * sign-in/out audit events.
  */
 import "server-only";
 import type { AuthOptions, User } from "next-auth";
@@ -9,11 +11,13 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { clientIp } from "@/lib/api/handler";
+import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { getOtpContext } from "@/lib/otp/context";
 import { consumeLoginToken, verifyOtp } from "@/lib/otp/service";
-import { recordSignOut, recordVerifiedLogin, sessionClaims, SESSION_MAX_AGE_SECONDS } from "./session-token";
+import { DEFAULT_AFTER_LOGIN, safeCallbackUrl } from "./callback-url";
+import { checkSessionToken, createSessionToken, recordSignOut, recordVerifiedLogin, SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS, SessionEndedError } from "./session-token";
 import { type RequestMeta, type UserRole } from "./users";
 
 declare module "next-auth" {
@@ -31,6 +35,8 @@ declare module "next-auth/jwt" {
   interface JWT {
     phone?: string;
     role?: UserRole;
+    /** The AuthSession row this token belongs to. */
+    sid?: string;
   }
 }
 
@@ -77,7 +83,7 @@ export const authOptions: AuthOptions = {
   get secret() {
     return env().NEXTAUTH_SECRET;
   },
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -92,17 +98,41 @@ export const authOptions: AuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      return user ? sessionClaims(token, user) : token;
+    // Sign-in: a new server-side session. Every later read: that session must still be live, and the
+    // role is the database's (a throw here makes next-auth drop the cookie and answer "no session").
+    async jwt({ token, user }) {
+      const db = await getDb();
+      if (user) return { ...token, ...(await createSessionToken(db, user)) };
+      return checkSessionToken(db, token);
+    },
+    // next-auth calls this with the callbackUrl from the query or its callback-url cookie, which
+    // anyone can set; its default throws on a malformed URL (a 500 on every auth route).
+    redirect({ url, baseUrl }) {
+      try {
+        return `${baseUrl}${safeCallbackUrl(url, baseUrl) ?? DEFAULT_AFTER_LOGIN}`;
+      } catch {
+        return `${baseUrl}${DEFAULT_AFTER_LOGIN}`;
+      }
     },
     session({ session, token }) {
       session.user = { id: token.sub ?? "", phone: token.phone ?? "", role: token.role ?? "USER" };
       return session;
     },
   },
+  logger: {
+    error(code, metadata) {
+      const error = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
+      // An ended session is a normal outcome, not a server error.
+      if (error instanceof SessionEndedError) return log.info("session refused", { reason: error.reason });
+      log.error("next-auth error", { code, error: error instanceof Error ? error.name : typeof error });
+    },
+    warn(code) {
+      log.warn("next-auth warning", { code });
+    },
+    debug() {},
+  },
   events: {
     async signOut({ token }) {
-      if (!token?.sub) return;
       let meta: RequestMeta = {};
       try {
         // The sign-out route runs inside a request, so its headers are in scope here.
@@ -110,6 +140,7 @@ export const authOptions: AuthOptions = {
       } catch {
         // outside a request (not expected): record the event without ip/user agent
       }
+      // Ends the server-side session (a copy of this cookie is refused from now on) and audits it.
       await recordSignOut(token, meta);
     },
   },

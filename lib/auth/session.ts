@@ -1,21 +1,25 @@
 /**
  * Who is asking. API routes use requireUser()/requireAdmin() (they throw AppError 401/403, which
- * withApi renders); server components use requireUserPage()/getAdminPageAccess() (redirect to
- * /login?callbackUrl=… when signed out). The admin checks read the role from the database, not only
- * from the JWT, so `admin:add` takes effect without a new login and a demotion takes effect at once.
+ * withApi renders); server components use requireUserPage()/requireAdminPage() (redirect to
+ * /login?callbackUrl=… when signed out, 403 when not an admin). The admin checks read the role from
+ * the database, not only from the JWT, so `admin:add` takes effect without a new login and a
+ * demotion takes effect at once. They return the AdminActor every lib/admin function requires:
+ * each admin page and route calls one of them itself, before it reads anything.
  */
 import "server-only";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { cache } from "react";
+import { forbidden, redirect } from "next/navigation";
+import { adminActorFor, type AdminActor, type AdminCheck } from "@/lib/admin/actor";
 import { AppError } from "@/lib/api/errors";
 import { getDb } from "@/lib/db";
 import { authOptions } from "./options";
-import { findUserById, type UserRole } from "./users";
+import type { UserRole } from "./users";
 
 export type SessionUser = { id: string; phone: string; role: UserRole };
 
-/** Header set by proxy.ts with the requested path, so layouts can build the callbackUrl. */
+/** Header set by proxy.ts with the requested path, so pages and layouts can build the callbackUrl. */
 export const PATHNAME_HEADER = "x-pathname";
 
 export async function getSessionUser(): Promise<SessionUser | null> {
@@ -32,19 +36,13 @@ export async function requireUser(): Promise<SessionUser> {
   return user;
 }
 
-/** The session's user as the database knows them now (null when the user was deleted). */
-async function currentUser(session: SessionUser): Promise<SessionUser | null> {
-  const row = await findUserById(await getDb(), session.id);
-  return row ? { id: row.id, phone: row.phone, role: row.role } : null;
-}
-
 /** For API routes: an ADMIN, or AppError 401 (signed out) / 403 (signed in, not an admin). */
-export async function requireAdmin(): Promise<SessionUser> {
+export async function requireAdmin(): Promise<AdminActor> {
   const session = await requireUser();
-  const user = await currentUser(session);
-  if (!user) throw new AppError("unauthorized", "Sign in to continue.");
-  if (user.role !== "ADMIN") throw new AppError("forbidden", "You do not have access to this page.");
-  return user;
+  const check = await adminActorFor(await getDb(), session.id);
+  if (!check.ok && check.reason === "no_user") throw new AppError("unauthorized", "Sign in to continue.");
+  if (!check.ok) throw new AppError("forbidden", "You do not have access to this page.");
+  return check.actor;
 }
 
 /** `/login?callbackUrl=…` for a same-origin path. */
@@ -64,15 +62,21 @@ export async function requireUserPage(fallbackPath = "/account"): Promise<Sessio
   return user;
 }
 
-export type AdminPageAccess = { allowed: true; user: SessionUser } | { allowed: false; user: SessionUser };
-
 /**
- * For admin layouts and pages: redirects signed-out visitors to the login page; tells signed-in
- * ones whether they may see the page (render <Forbidden /> when not).
+ * For admin pages and the admin layout, called before anything is read: a signed-out visitor is
+ * redirected to the login page, a signed-in non-admin gets the 403 page (forbidden()), an admin
+ * gets the AdminActor the lib/admin functions require.
  */
-export async function getAdminPageAccess(fallbackPath = "/admin"): Promise<AdminPageAccess> {
-  const session = await requireUserPage(fallbackPath);
-  const user = await currentUser(session);
-  if (!user) redirect(loginUrl(await requestedPath(fallbackPath)));
-  return user.role === "ADMIN" ? { allowed: true, user } : { allowed: false, user };
+export async function requireAdminPage(fallbackPath = "/admin"): Promise<AdminActor> {
+  const check = await adminCheckForRender();
+  if (!check.ok && check.reason !== "not_admin") redirect(loginUrl(await requestedPath(fallbackPath)));
+  if (!check.ok) forbidden(); // renders app/forbidden.tsx with status 403
+  return check.actor;
 }
+
+// Once per render: the layout and the page both call requireAdminPage() and share one lookup.
+const adminCheckForRender = cache(async (): Promise<AdminCheck | { ok: false; reason: "signed_out" }> => {
+  const session = await getSessionUser();
+  if (!session) return { ok: false, reason: "signed_out" };
+  return adminActorFor(await getDb(), session.id);
+});

@@ -41,12 +41,13 @@ export type OpenDatabase = {
   close(): Promise<void>;
 };
 
-export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: number } = {}): Promise<OpenDatabase> {
+/** `connectionTimeoutMs`: how long a query waits for a free pooled connection (PostgreSQL; 5 s). */
+export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: number; connectionTimeoutMs?: number } = {}): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
     const adapterFactory = new PrismaPg({
       connectionString: target.url,
       max: opts.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5_000,
     });
     const db = new PrismaClient({ adapter: adapterFactory });
     return { db, target, adapterFactory, close: () => db.$disconnect() };
@@ -54,7 +55,7 @@ export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: nu
   let unlock = () => {};
   if (target.dataDir) {
     mkdirSync(path.resolve(target.dataDir), { recursive: true });
-    unlock = lockDataDir(target.dataDir);
+    unlock = await lockDataDir(target.dataDir);
   }
   try {
     const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();

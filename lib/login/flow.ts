@@ -13,7 +13,8 @@ import { env } from "@/lib/env";
 import { getOtpContext } from "@/lib/otp/context";
 import { consumeLoginToken, sendOtp, verifyOtp } from "@/lib/otp/service";
 import { parsePhone, PhoneError } from "@/lib/phone";
-import { toAsciiDigits, type LoginProblem } from "./state";
+import { toAsciiDigits } from "@/lib/digits";
+import type { LoginProblem } from "./state";
 import type { StoredStep } from "./step";
 
 export type SendIntent = "send" | "confirm" | "have-code" | "resend" | "change";
@@ -67,7 +68,7 @@ const DEAD = new Set(["expired", "locked", "not_found"]);
 /** One press of a button in the number, confirm or resend form. */
 export async function sendStep(
   current: StoredStep | null,
-  form: { intent: SendIntent; phone: string; country: string | null },
+  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null },
   meta: RequestMeta,
 ): Promise<StoredStep> {
   const confirmed = current?.confirmed ?? [];
@@ -102,7 +103,7 @@ export async function sendStep(
     return { ...base, stage: "confirm", pending: { phone: phone.e164, display: displayPhone(phone.e164) }, sent: current?.sent };
   }
   try {
-    const result = await sendOtp(await getOtpContext(), { phone: phone.e164, purpose: LOGIN_PURPOSE, ...meta });
+    const result = await sendOtp(await getOtpContext(), { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, ...meta });
     return {
       ...base,
       confirmed: confirmed.includes(phone.e164) ? confirmed : [...confirmed, phone.e164],

@@ -46,7 +46,3 @@ export type LoginState = {
 /** The limits the form names in its rate-limit messages. */
 export type LoginLimits = { cooldownSeconds: number; perPhoneHour: number; perPhoneDay: number; perIpHour: number; verifyPerIpHour: number };
 
-/** Arabic-Indic (U+0660–0669) and Eastern Arabic-Indic (U+06F0–06F9) digits → ASCII: phones in those locales type them. */
-export function toAsciiDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String((d.charCodeAt(0) - 0x0660) % 0x90));
-}

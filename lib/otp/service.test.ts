@@ -220,7 +220,7 @@ describeEachDatabase("OTP service", (use) => {
 
   it("never sends to an invalid number", async () => {
     const { ctx } = createTestContext(use().db);
-    for (const phone of ["12", "+999123", "hello", "٠٦٩٤٢٣٠١٧٣", "<script>", "+255 22 211 1111"]) {
+    for (const phone of ["12", "+999123", "hello", "⁰⁶⁹⁴²³⁰¹⁷³", "<script>", "+255 22 211 1111"]) {
       expect((await failure(sendOtp(ctx, { phone }))).code).toBe("invalid_phone");
     }
     expect(await use().db.verification.count({ where: { phone: "+255222111111" } })).toBe(0);
@@ -232,6 +232,26 @@ describeEachDatabase("OTP service", (use) => {
     expect(refused.code).toBe("invalid_phone");
     expect(refused.message).toMatch(/country/);
     await sendOtp(ctx, { phone: "+254712345678" });
+  });
+
+  it("refuses VoIP, satellite and premium-rate numbers with a message saying why, and sends nothing", async () => {
+    const { ctx } = createTestContext(use().db, { PHONE_ALLOWED_COUNTRIES: "*" });
+    const cases: [string, RegExp][] = [
+      ["+44 56 1234 5678", /VoIP/],
+      ["+881 631 234 567", /Satellite/],
+      ["+870 773 111 632", /Satellite/],
+      ["+44 909 876 0000", /Premium-rate/],
+    ];
+    for (const [phone, message] of cases) {
+      const refused = await failure(sendOtp(ctx, { phone }));
+      expect(refused.code).toBe("invalid_phone");
+      expect(refused.message).toMatch(message);
+      expect(refused.details.fields?.phone).toBe(refused.message);
+    }
+    expect(await use().db.verification.count({ where: { phone: { in: ["+445612345678", "+881631234567", "+870773111632"] } } })).toBe(0);
+    // Configured test numbers (often fictional or non-mobile ranges) keep working as written.
+    const { ctx: withTest } = createTestContext(use().db, { OTP_TEST_NUMBERS: "+15005550007:424242", PHONE_ALLOWED_COUNTRIES: "TZ" });
+    expect((await sendOtp(withTest, { phone: "+15005550007" })).status).toBe("sent");
   });
 
   it("gives test numbers their fixed code without sending an SMS, and records the use", async () => {

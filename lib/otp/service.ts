@@ -5,12 +5,16 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../api/errors";
 import type { Db } from "../db/connection";
+import { recordRefusal } from "../audit/refusals";
 import { log } from "../log";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { renderOtpMessage } from "../sms/template";
 import type { SmsSendOutcome, SmsSender } from "../sms/types";
+import { toAsciiDigits } from "../digits";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
+import { checkBotChallenge } from "./challenge";
 import type { OtpConfig } from "./config";
+import { beginGuardedSend, noteVerified, releaseGuardedSend, type GuardTicket } from "./guard";
 
 export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date };
 
@@ -39,6 +43,10 @@ const PHONE_MESSAGES: Record<PhoneError["problem"], string> = {
   empty: "Enter your phone number.",
   invalid: "Enter a valid mobile number, including the country code.",
   not_mobile: "That number cannot receive SMS. Use a mobile number.",
+  landline: "That looks like a landline, which cannot receive SMS. Use a mobile number.",
+  voip: "Internet (VoIP) numbers cannot receive our codes. Use a mobile number.",
+  premium: "Premium-rate, shared-cost and toll-free numbers cannot receive our codes. Use a mobile number.",
+  non_geographic: "Satellite and international-network numbers cannot receive our codes. Use a mobile number.",
   country_not_allowed: "Phone numbers from this country are not supported.",
 };
 
@@ -84,10 +92,12 @@ const SEND_REFUSALS: Record<string, string> = {
   ip_hour: "Too many codes were requested from your network.",
 };
 
-async function recordRefusal(ctx: OtpContext, rule: string, phone: string | null, meta: RequestMeta) {
-  await ctx.db.auditEvent
-    .create({ data: { type: "rate_limited", phone, ip: meta.ip ?? null, userAgent: meta.userAgent ?? null, data: { rule }, createdAt: ctx.now() } })
-    .catch((error: Error) => log.warn("could not record refusal", { error: error.name }));
+/** The limit's refusal, aggregated per rule, key (the phone or the address it counts) and minute. */
+async function recordLimit(ctx: OtpContext, rule: string, phone: string, meta: RequestMeta) {
+  const byIp = rule === "ip_hour" || rule === "verify_ip_hour";
+  const key = byIp ? meta.ip : phone;
+  if (!key) return;
+  await recordRefusal(ctx.db, { type: "rate_limited", rule, key, keyKind: byIp ? "ip" : "phone", userAgent: meta.userAgent, at: ctx.now() });
 }
 
 /**
@@ -97,7 +107,7 @@ async function recordRefusal(ctx: OtpContext, rule: string, phone: string | null
  */
 export async function sendOtp(
   ctx: OtpContext,
-  input: { phone: string; purpose?: string } & RequestMeta,
+  input: { phone: string; purpose?: string; challenge?: string; channel?: "native" | "seed" } & RequestMeta,
 ): Promise<SendResult> {
   const { config } = ctx;
   const now = ctx.now();
@@ -108,6 +118,14 @@ export async function sendOtp(
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + config.ttlSeconds * 1000);
   const ip = input.ip ?? null;
+
+  // Test numbers send no SMS: no challenge, no budgets. The seed routes cannot change their clients,
+  // so they are never asked for a challenge (the budgets and the guard still apply).
+  let ticket: GuardTicket | undefined;
+  if (testCode === undefined) {
+    if (input.channel !== "seed") await checkBotChallenge(ctx, { phone, ip, challenge: input.challenge });
+    ticket = await beginGuardedSend(ctx, phone, (rule) => recordLimit(ctx, rule, phone.e164, input));
+  }
 
   // One round trip: limits checked and the row written under a per-phone lock (see the migration
   // defining otp_begin_send). Rules, in order: resend cooldown per phone+purpose, sends per phone per
@@ -120,7 +138,9 @@ export async function sendOtp(
       ${config.resendCooldownSeconds}::int, ${config.maxSendsPerPhonePerHour}::int,
       ${config.maxSendsPerPhonePerDay}::int, ${config.maxSendsPerIpPerHour}::int)`;
   if (gate.refused_rule) {
-    await recordRefusal(ctx, gate.refused_rule, phone.e164, input);
+    // Nothing is sent: give back the budgets this send took (a refused request costs no budget).
+    if (ticket) await releaseGuardedSend(ctx, ticket);
+    await recordLimit(ctx, gate.refused_rule, phone.e164, input);
     throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.", gate.refused_rule);
   }
 
@@ -182,8 +202,8 @@ type VerifyRow = {
  * UPDATE is the race gate: it locks the newest pending verification for phone+purpose and either
  * marks it verified (right code, in time, under the attempt limit), marks it expired, or counts a
  * wrong attempt (locking at the limit). Concurrent calls serialise on the row lock and re-check
- * `status = 'pending'`, so one code verifies once. The same statement applies the per-IP verify
- * limit and records the attempt.
+ * `status = 'pending'`, so one code verifies once. The same call applies the per-IP verify limit
+ * under an advisory lock for the IP key (exact across instances) and records the attempt.
  */
 export async function verifyOtp(
   ctx: OtpContext,
@@ -191,11 +211,13 @@ export async function verifyOtp(
 ): Promise<VerifyResult> {
   const { config } = ctx;
   const now = ctx.now();
-  const phone = normalizePhone(config, input.phone).e164;
+  const parsed = normalizePhone(config, input.phone);
+  const phone = parsed.e164;
   const purpose = normalizePurpose(config, input.purpose);
   const ip = input.ip ?? null;
   const ipLimit = ip && config.maxVerifyPerIpPerHour > 0 ? config.maxVerifyPerIpPerHour : 0;
-  const codeHash = hashCode(config.secret, phone, purpose, input.code);
+  // Every caller (API, seed adapter, next-auth) gets the same reading: any script's digits are digits.
+  const codeHash = hashCode(config.secret, phone, purpose, toAsciiDigits(input.code.trim()));
   const token = generateToken();
   const tokenHash = hashToken(config.secret, token);
 
@@ -206,18 +228,16 @@ export async function verifyOtp(
       FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
 
   if (row.id && row.status === "verified") {
+    // The conversion guard's numerator; a failure here must not undo the user's sign-in.
+    await noteVerified(ctx, parsed).catch((error: Error) => log.warn("could not count a verify", { error: error.name }));
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}` };
   }
-  if (!row.id && ipLimit && row.ip_attempts >= ipLimit && row.ip_oldest) {
-    await recordRefusal(ctx, "verify_ip_hour", phone, input);
+  if (!row.id && !row.status && ipLimit && row.ip_oldest) {
+    await recordLimit(ctx, "verify_ip_hour", phone, input);
     throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.", "verify_ip_hour");
   }
-  let result = row.status;
-  if (!row.id) {
-    // Nothing pending: tell an expired or locked code apart from none at all (e.g. already used).
-    result = await explainNoPending(ctx.db, phone, purpose);
-    await ctx.db.verifyAttempt.create({ data: { verificationId: null, phone, purpose, ip, result, createdAt: now } });
-  }
+  // Without a pending code, r_status says why (expired, locked or not_found), already recorded.
+  const result = row.status;
   if (result === "expired") throw new AppError("expired", "This code has expired. Request a new one.");
   if (result === "locked") throw new AppError("locked", "Too many wrong codes. Request a new code.");
   if (result === "pending" && row.maxAttempts !== null && row.attempts !== null) {
@@ -225,15 +245,6 @@ export async function verifyOtp(
     throw new AppError("invalid_code", `That code is not right. ${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`, { attemptsLeft });
   }
   throw new AppError("not_found", "There is no active code for this number. Request a new one.");
-}
-
-async function explainNoPending(db: Db, phone: string, purpose: string): Promise<string> {
-  const latest = await db.verification.findFirst({
-    where: { phone, purpose },
-    orderBy: { createdAt: "desc" },
-    select: { status: true },
-  });
-  return latest?.status === "expired" || latest?.status === "locked" ? latest.status : "not_found";
 }
 
 /**

@@ -1,9 +1,12 @@
 /** Request schemas shared by the login form and the route handlers. Unknown fields are ignored. */
 import { z } from "zod";
+import { toAsciiDigits } from "../digits";
 
 const phone = z
   .string({ error: "Enter your phone number." })
   .trim()
+  // Any script's decimal digits count (Arabic-Indic, Persian, …); everything after sees ASCII.
+  .overwrite(toAsciiDigits)
   .min(1, "Enter your phone number.")
   .max(32, "That is too long for a phone number.");
 
@@ -14,15 +17,21 @@ const purpose = z
   .max(40, "Purpose is too long.")
   .optional();
 
-export const sendOtpSchema = z.object({ phone, purpose });
+export const sendOtpSchema = z.object({
+  phone,
+  purpose,
+  /** The bot-challenge solution (ALTCHA payload, or a Turnstile / hCaptcha token): see GET /api/otp/challenge. */
+  challenge: z.string({ error: "challenge must be text." }).trim().max(4096, "challenge is too long.").optional(),
+});
 
 export const verifyOtpSchema = z.object({
   phone,
   code: z
     .string({ error: "Enter the code from the SMS." })
     .trim()
+    .overwrite(toAsciiDigits)
     .min(1, "Enter the code from the SMS.")
-    // ASCII digits only: \d would also accept other scripts' digits.
+    // ASCII after toAsciiDigits: superscripts, circled numbers and letters stay refused.
     .regex(/^[0-9]{4,10}$/, "The code is 4 to 10 digits (0–9)."),
   purpose,
   /** Sign in with this code: the answer sets the session cookie (same-origin browser requests only). */

@@ -17,11 +17,14 @@ const csv = await import("./verifications.csv/route");
 const stats = await import("./stats/route");
 const users = await import("./users/route");
 const user = await import("./users/[id]/route");
+const sessions = await import("./users/[id]/sessions/route");
+const { createSessionToken, checkSessionToken } = await import("@/lib/auth/session-token");
 
 const get = (path: string) => new Request(`http://localhost${path}`, { headers: { "x-forwarded-for": "127.0.0.1" } });
 const patch = (path: string, body: unknown) =>
   new Request(`http://localhost${path}`, { method: "PATCH", headers: { "content-type": "application/json", "x-forwarded-for": "127.0.0.1" }, body: JSON.stringify(body) });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
+const del = (path: string) => new Request(`http://localhost${path}`, { method: "DELETE", headers: { "x-forwarded-for": "127.0.0.1" } });
 
 describeEachDatabase("admin API", (use) => {
   useDatabaseForRoutes(use);
@@ -43,6 +46,7 @@ describeEachDatabase("admin API", (use) => {
     ["GET /api/admin/stats", () => stats.GET(get("/api/admin/stats"))],
     ["GET /api/admin/users", () => users.GET(get("/api/admin/users"))],
     ["PATCH /api/admin/users/:id", () => user.PATCH(patch(`/api/admin/users/${member.id}`, { role: "ADMIN" }), params(member.id))],
+    ["DELETE /api/admin/users/:id/sessions", () => sessions.DELETE(del(`/api/admin/users/${member.id}/sessions`), params(member.id))],
   ] as const;
 
   it("answers 401 on every admin route without a session", async () => {
@@ -140,5 +144,51 @@ describeEachDatabase("admin API", (use) => {
     expect((await user.PATCH(patch(`/api/admin/users/${admin.id}`, { role: "USER" }), params(admin.id))).status).toBe(403);
     const list = await (await users.GET(get("/api/admin/users?role=ADMIN&limit=100"))).json();
     expect(list.items.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([admin.id, member.id]));
+  });
+
+  it("answers a 4xx in the error shape, never a 500, to NUL bytes in filters, cursors and ids", async () => {
+    signIn(admin);
+    const nulCursor = Buffer.from(`${new Date().toISOString()}|a\u0000b`).toString("base64url");
+    const responses: [string, Response][] = [
+      ["purpose", await verifications.GET(get("/api/admin/verifications?purpose=a%00b"))],
+      ["provider", await verifications.GET(get("/api/admin/verifications?provider=%00"))],
+      ["phone", await verifications.GET(get("/api/admin/verifications?phone=%2B255%00"))],
+      ["cursor (raw)", await verifications.GET(get("/api/admin/verifications?cursor=a%00b"))],
+      ["cursor (encoded NUL id)", await verifications.GET(get(`/api/admin/verifications?cursor=${nulCursor}`))],
+      ["users cursor", await users.GET(get(`/api/admin/users?cursor=${nulCursor}`))],
+      ["csv purpose", await csv.GET(get("/api/admin/verifications.csv?purpose=a%00b"))],
+      ["detail id", await verification.GET(get("/api/admin/verifications/a%00b"), params("a\u0000b"))],
+      ["user id", await user.PATCH(patch("/api/admin/users/a%00b", { role: "ADMIN" }), params("a\u0000b"))],
+      ["sessions id", await sessions.DELETE(del("/api/admin/users/a%00b/sessions"), params("a\u0000b"))],
+    ];
+    for (const [name, res] of responses) {
+      expect({ name, status: res.status }).toEqual({ name, status: 400 });
+      expect((await res.json()).error.code, name).toBe("validation_error");
+    }
+  });
+
+  it("checks the CSV export's query before it starts streaming, so a refused query is an error, not a cut-off file", async () => {
+    signIn(admin);
+    const res = await csv.GET(get("/api/admin/verifications.csv?provider=x%00y"));
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toMatch(/json/);
+  });
+
+  it("signs a user out everywhere: every live session of theirs is refused from the next request on, with an audit event", async () => {
+    const { db } = use();
+    const first = await createSessionToken(db, { id: member.id, phone: member.phone, role: "USER" });
+    const second = await createSessionToken(db, { id: member.id, phone: member.phone, role: "USER" });
+    const adminSession = await createSessionToken(db, { id: admin.id, phone: admin.phone, role: "ADMIN" });
+    await expect(checkSessionToken(db, first)).resolves.toMatchObject({ sub: member.id });
+    signIn(admin);
+    const res = await sessions.DELETE(del(`/api/admin/users/${member.id}/sessions`), params(member.id));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ended: 2 });
+    await expect(checkSessionToken(db, first)).rejects.toMatchObject({ reason: "ended" });
+    await expect(checkSessionToken(db, second)).rejects.toMatchObject({ reason: "ended" });
+    await expect(checkSessionToken(db, adminSession)).resolves.toMatchObject({ sub: admin.id });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "sessions_ended", userId: member.id } });
+    expect(event).toMatchObject({ actorId: admin.id, phone: member.phone, data: { ended: 2 } });
+    expect((await sessions.DELETE(del("/api/admin/users/none/sessions"), params("none"))).status).toBe(404);
   });
 });

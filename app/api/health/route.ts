@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { json } from "@/lib/api/handler";
 import { describeDatabaseError } from "@/lib/db/errors";
 import { log } from "@/lib/log";
+import { otherMethods } from "@/lib/api/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -17,3 +18,5 @@ export async function GET() {
     return json({ status: "error", db: "error" }, { status: 503 });
   }
 }
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -5,6 +5,7 @@ import type { VerificationDetailJson } from "@/components/admin/types";
 import { VerificationDetailView } from "@/components/admin/verification-detail";
 import { AppError } from "@/lib/api/errors";
 import { getVerificationDetail } from "@/lib/admin/verifications";
+import { requireAdminPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Verification" };
@@ -19,7 +20,9 @@ function safeDecode(value: string): string {
 
 export default async function AdminVerificationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const detail = await getVerificationDetail(await getDb(), safeDecode(id)).catch((error: unknown) => {
+  // Before any query: the layout's check runs in parallel and cannot hold this page's data back.
+  const admin = await requireAdminPage(`/admin/verifications/${encodeURIComponent(safeDecode(id))}`);
+  const detail = await getVerificationDetail(admin, await getDb(), safeDecode(id)).catch((error: unknown) => {
     // Renders ./not-found.tsx inside the admin layout, with HTTP 404.
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;

@@ -4,20 +4,24 @@ import { streamVerificationsCsv } from "@/lib/admin/verifications";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { log } from "@/lib/log";
+import { otherMethods } from "@/lib/api/methods";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/admin/verifications.csv – the filtered set as CSV, streamed batch by batch (admins only)
 export const GET = withApi(async ({ req }) => {
-  await requireAdmin();
+  const admin = await requireAdmin();
   const filters = validate(verificationFiltersSchema, searchParamsObject(new URL(req.url).searchParams));
-  const rows = streamVerificationsCsv(await getDb(), filters);
+  const rows = streamVerificationsCsv(admin, await getDb(), filters);
+  // The header and the first batch are read before answering: a query the database refuses is an
+  // error response here, never a 200 file cut off after its header.
+  const ahead: IteratorResult<string>[] = [await rows.next(), await rows.next()];
   const encoder = new TextEncoder();
   // Pull-based: the next batch is read only when the client has taken the previous one.
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done } = await rows.next();
+        const { value, done } = ahead.shift() ?? (await rows.next());
         if (done) controller.close();
         else controller.enqueue(encoder.encode(value));
       } catch (error) {
@@ -39,3 +43,5 @@ export const GET = withApi(async ({ req }) => {
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,7 +1,9 @@
-// next-auth's endpoints (csrf, session, callback/phone-otp, signout): configuration in lib/auth/options.ts.
-import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+// next-auth's endpoints (csrf, session, providers, signin, callback/phone-otp, signout): configuration in
+// lib/auth/options.ts, body limit and callbackUrl guards in lib/auth/next-auth-route.ts.
+import { otherMethods } from "@/lib/api/methods";
+import { authRoute } from "@/lib/auth/next-auth-route";
 
-const handler = NextAuth(authOptions);
+export const dynamic = "force-dynamic";
 
-export { handler as GET, handler as POST };
+export { authRoute as GET, authRoute as POST };
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

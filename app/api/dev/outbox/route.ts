@@ -2,6 +2,7 @@ import { AppError } from "@/lib/api/errors";
 import { json, withApi } from "@/lib/api/handler";
 import { env } from "@/lib/env";
 import { isOutboxEnabled, listOutbox, normaliseOutboxFilter, outboxMessageJson } from "@/lib/sms/console";
+import { otherMethods } from "@/lib/api/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -14,3 +15,5 @@ export const GET = withApi(async ({ req }) => {
   }
   return json({ messages: listOutbox(to).map(outboxMessageJson) });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

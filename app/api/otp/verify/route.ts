@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { AppError } from "@/lib/api/errors";
 import { json, parseJson, validate, withApi } from "@/lib/api/handler";
 import { otherMethods } from "@/lib/api/methods";
+import { refuseCrossSite } from "@/lib/api/request-guard";
 import { LOGIN_PURPOSE } from "@/lib/auth/options";
 import { isSameOriginRequest } from "@/lib/auth/same-origin";
 import { startSession } from "@/lib/auth/session-token";
@@ -15,6 +16,7 @@ export const dynamic = "force-dynamic";
 // POST /api/otp/verify – check a code; a success carries a single-use token for a login session,
 // or, with "session": true from our own pages, the session cookie itself (one round trip).
 export const POST = withApi(async ({ req, ip, userAgent }) => {
+  await refuseCrossSite(req);
   const { session, ...input } = validate(verifyOtpSchema, await parseJson(req));
   if (session && !isSameOriginRequest(req)) throw new AppError("forbidden", '"session": true is accepted from this site\'s own pages only.');
   if (session && input.purpose && input.purpose.toLowerCase() !== LOGIN_PURPOSE.toLowerCase()) {

@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { pollMshastraDeliveryReports } from "@/lib/sms/delivery-reports";
+import { otherMethods } from "@/lib/api/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -11,3 +12,5 @@ export const POST = withApi(async () => {
   await requireAdmin();
   return json(await pollMshastraDeliveryReports(await getDb(), env()));
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,0 +1,105 @@
+/**
+ * The fraud guard against SMS pumping (docs/abuse.md): hourly budgets per number range, country and
+ * overall, the conversion guard that blocks a range or country whose codes are not being verified,
+ * manual blocks and the Safe List. The decisions are SQL functions (migration …_fraud_guard), one
+ * round trip per send; this module turns their answers into AppErrors.
+ */
+import { AppError } from "../api/errors";
+import type { ParsedPhone } from "../phone";
+import { phoneRange, type GuardConfig } from "./config";
+import type { OtpContext } from "./service";
+
+/** What a send took from the budgets, to give back when the send is refused afterwards. */
+export type GuardTicket = { now: Date; range: string; country: string | null; taken: string[] };
+
+/** Buckets of a twelfth of the window: the sliding window is exact to within one bucket. */
+export function guardBucketSeconds(guard: GuardConfig): number {
+  return Math.max(5, Math.floor(guard.windowSeconds / 12));
+}
+
+function countryLimit(guard: GuardConfig, country: string | null): number {
+  return (country ? guard.countryBudgets.get(country) : undefined) ?? guard.maxSendsPerCountryPerHour;
+}
+
+function secondsUntil(now: Date, at: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+}
+
+const BLOCKED_MESSAGE = "We can't send a code to this number right now. Please try again later.";
+
+/**
+ * Takes this send's place in the budgets, or throws: `blocked` (403, with retryAfter) when the
+ * number, its range or country is blocked or its range or country budget is spent this hour;
+ * `rate_limited` (429) when the global budget is. Returns the rule for the audit log via `onRefusal`.
+ */
+export async function beginGuardedSend(
+  ctx: OtpContext,
+  phone: ParsedPhone,
+  onRefusal: (rule: string) => Promise<void>,
+): Promise<GuardTicket> {
+  const { guard } = ctx.config;
+  const now = ctx.now();
+  const range = phoneRange(phone.e164, guard.prefixTailDigits);
+  const country = phone.country ?? null;
+  const [row] = await ctx.db.$queryRaw<{ refused: string | null; retry_at: Date | null; taken: string[] }[]>`
+    SELECT refused, retry_at, taken FROM otp_guard_begin_send(
+      ${now}::timestamp, ${phone.e164}, ${range}, ${country}, ${guard.mode},
+      ${guard.maxSendsPerHour}::int, ${countryLimit(guard, country)}::int, ${guard.maxSendsPerPrefixPerHour}::int,
+      ${guard.windowSeconds}::int, ${guardBucketSeconds(guard)}::int, ${guard.minSendsPerPrefix}::int,
+      ${guard.minSendsPerCountry}::int, ${guard.minVerifyRate}::float8, ${guard.baselineFactor}::float8,
+      ${guard.baselineDays}::int, ${guard.blockSeconds}::int)`;
+  if (row.refused) {
+    await onRefusal(row.refused === "blocked" ? "guard_blocked" : row.refused);
+    const retryAfter = secondsUntil(now, row.retry_at ?? now);
+    if (row.refused === "global_budget") {
+      throw new AppError("rate_limited", `Too many codes are being requested right now. Try again in ${Math.ceil(retryAfter / 60)} min.`, { retryAfter });
+    }
+    throw new AppError("blocked", BLOCKED_MESSAGE, { retryAfter });
+  }
+  return { now, range, country, taken: row.taken };
+}
+
+/** Gives back the budgets a send took when a later rule refused it (nothing was sent). */
+export async function releaseGuardedSend(ctx: OtpContext, ticket: GuardTicket): Promise<void> {
+  await ctx.db.$executeRaw`
+    SELECT otp_guard_release(${ticket.now}::timestamp, ${ticket.range}, ${ticket.country},
+      ${guardBucketSeconds(ctx.config.guard)}::int, ${ticket.taken}::text[], true)`;
+}
+
+/** Counts a verified code for its range and country (the conversion guard's numerator). */
+export async function noteVerified(ctx: OtpContext, phone: ParsedPhone): Promise<void> {
+  const { guard } = ctx.config;
+  await ctx.db.$executeRaw`
+    SELECT otp_guard_note_verified(${ctx.now()}::timestamp, ${phoneRange(phone.e164, guard.prefixTailDigits)},
+      ${phone.country ?? null}, ${guardBucketSeconds(guard)}::int)`;
+}
+
+/**
+ * Why risk is elevated for this send (OTP_CHALLENGE=adaptive asks for a challenge then), or null:
+ * "guard" (a block in either mode on the number, range or country), "ip" (the client's key is over
+ * half its hourly send limit) or "global" (sends this hour ahead of the global budget's pace).
+ */
+export async function riskReason(ctx: OtpContext, phone: ParsedPhone, ip: string | null): Promise<string | null> {
+  const { guard } = ctx.config;
+  const [row] = await ctx.db.$queryRaw<{ reason: string | null }[]>`
+    SELECT otp_guard_risk(${ctx.now()}::timestamp, ${phone.e164}, ${phoneRange(phone.e164, guard.prefixTailDigits)},
+      ${phone.country ?? null}, ${ip}, ${ctx.config.maxSendsPerIpPerHour}::int, ${guard.maxSendsPerHour}::int) AS reason`;
+  return row.reason;
+}
+
+/**
+ * Deletes what the guard no longer needs (npm run db:purge): budget rows of past hours, traffic
+ * older than the baseline period, used challenges past their expiry, and blocks that ended before
+ * `blocksBefore` (the verification retention cutoff).
+ */
+export async function purgeGuardData(db: OtpContext["db"], opts: { now: Date; baselineDays: number; blocksBefore: Date }) {
+  const hourAgo = new Date(opts.now.getTime() - 3_600_000);
+  const trafficBefore = new Date(opts.now.getTime() - (opts.baselineDays + 1) * 86_400_000);
+  const [budgets, traffic, challenges, blocks] = await db.$transaction([
+    db.otpBudgetCounter.deleteMany({ where: { window: { lt: hourAgo } } }),
+    db.otpTraffic.deleteMany({ where: { bucket: { lt: trafficBefore } } }),
+    db.otpChallengeUse.deleteMany({ where: { expiresAt: { lt: opts.now } } }),
+    db.otpBlock.deleteMany({ where: { endsAt: { lt: opts.blocksBefore } } }),
+  ]);
+  return { budgets: budgets.count, traffic: traffic.count, challenges: challenges.count, blocks: blocks.count };
+}

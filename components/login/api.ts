@@ -40,14 +40,27 @@ async function problemOf(res: Response): Promise<RequestProblem> {
   });
 }
 
+/** The fields a press of `submitter` posts (its name=value included), read at once. */
+export function formFields(form: HTMLFormElement, submitter: HTMLElement | null): URLSearchParams {
+  const fields = new URLSearchParams();
+  for (const [key, value] of new FormData(form, submitter as HTMLButtonElement | null)) if (typeof value === "string") fields.append(key, value);
+  return fields;
+}
+
 /**
  * A login form post (/login/send), answered with the next state as JSON. `challenge`, when given,
- * replaces the form's hidden bot-challenge field (a fresh solution from takeChallenge()).
+ * replaces the form's hidden bot-challenge field (a fresh solution from takeChallenge()). The fields
+ * are read before it is awaited: the pressed button is disabled while busy, and a disabled
+ * submitter would drop its `intent` from the form data.
  */
-export async function postLoginForm(form: HTMLFormElement, submitter: HTMLElement | null, challenge?: string): Promise<LoginState> {
-  const body = new URLSearchParams();
-  for (const [key, value] of new FormData(form, submitter as HTMLButtonElement | null)) if (typeof value === "string") body.append(key, value);
-  if (challenge !== undefined) body.set("challenge", challenge);
+export async function postLoginForm(
+  form: HTMLFormElement,
+  submitter: HTMLElement | null,
+  challenge?: () => Promise<string | undefined>,
+  fields: URLSearchParams = formFields(form, submitter),
+): Promise<LoginState> {
+  const body = new URLSearchParams(fields);
+  if (challenge) body.set("challenge", (await challenge()) ?? "");
   const res = await request(form.getAttribute("action") ?? "/login/send", { method: "POST", headers: { Accept: "application/json" }, body });
   if (!res.ok) throw await problemOf(res);
   const data = (await res.json().catch(() => null)) as { state?: LoginState } | null;

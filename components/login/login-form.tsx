@@ -6,7 +6,7 @@ import { FieldMessage, Label, inputClassName } from "@/components/ui/input";
 import type { CountryGroups, CountryOption } from "@/lib/login/countries";
 import { toAsciiDigits } from "@/lib/digits";
 import type { LoginLimits, LoginProblem, LoginState } from "@/lib/login/state";
-import { postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
+import { formFields, postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
 import { BotChallenge, takeChallenge } from "./bot-challenge";
 import { formatClock, useHydrated, useTimeZone } from "./local-time";
 import { clockWait, problemText } from "./messages";
@@ -163,14 +163,16 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
       requestAnimationFrame(() => phoneRef.current?.focus());
       return;
     }
+    // Read now: while busy the pressed button is disabled, and would drop out of the form data.
+    const fields = formFields(form, submitter);
     void run(intent, async () => {
       try {
         // A send (confirm, resend) carries a fresh bot-challenge solution; a plain "send" usually only
         // asks "Is … correct?", so it goes with what the hidden field holds and, if the server asks
         // for a challenge after all, once more with a fresh one.
         const sends = intent === "confirm" || intent === "resend";
-        let next = await postLoginForm(form, submitter, sends ? ((await takeChallenge()) ?? "") : undefined);
-        if ((next.phoneError ?? next.codeError)?.code === "challenge_required") next = await postLoginForm(form, submitter, (await takeChallenge()) ?? "");
+        let next = await postLoginForm(form, submitter, sends ? takeChallenge : undefined, fields);
+        if ((next.phoneError ?? next.codeError)?.code === "challenge_required") next = await postLoginForm(form, submitter, takeChallenge, fields);
         setState(next);
         if (next.country) setCountry(next.country);
         if (next.stage === "code") setCode("");

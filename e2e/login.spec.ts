@@ -142,7 +142,11 @@ test.describe("2. one round trip from code to session", () => {
     const code = await readCodeFromOutbox(request, phone);
     const foreign = await request.post("/api/otp/verify", { data: { phone, code, session: true }, headers: { Origin: "https://evil.example" } });
     expect(foreign.status()).toBe(403);
-    expect((await foreign.json()).error.code).toBe("forbidden");
+    expect((await foreign.json()).error.code).toBe("cross_site"); // the API's cross-site guard answers first
+    // A caller naming no origin at all (a server) may verify, but not be handed a browser session.
+    const serverSide = await request.post("/api/otp/verify", { data: { phone, code, session: true } });
+    expect(serverSide.status()).toBe(403);
+    expect((await serverSide.json()).error.code).toBe("forbidden");
     const own = await playwright.request.newContext({ baseURL });
     const res = await own.post("/api/otp/verify", { data: { phone, code, session: true }, headers: { Origin: baseURL! } });
     expect(res.status()).toBe(200);

@@ -28,7 +28,8 @@ export const E2E_ENV = {
   NEXTAUTH_URL: baseURL,
   SMS_PROVIDER: "console",
   SMS_ALLOW_CONSOLE_IN_PRODUCTION: "1",
-  PHONE_ALLOWED_COUNTRIES: "TZ",
+  // Kenya too: the login reads +254… under a Tanzanian default and switches the country (e2e/login.spec.ts).
+  PHONE_ALLOWED_COUNTRIES: "TZ,KE",
   OTP_TTL_SECONDS: "300",
   OTP_RESEND_COOLDOWN_SECONDS: "5",
   OTP_MAX_SENDS_PER_IP_PER_HOUR: "0",

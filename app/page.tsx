@@ -1,26 +1,38 @@
-import Link from "next/link";
+import { LogoMark } from "@/components/ui/logo";
+
+// No client JavaScript of its own: plain links, so the page is as light as the framework allows.
+
 
 export default function HomePage() {
   return (
-    <main className="mx-auto flex min-h-dvh max-w-2xl flex-col justify-center gap-8 px-6 py-16">
-      <div className="space-y-3">
-        <p className="text-sm font-semibold uppercase tracking-wide text-brand-600 dark:text-brand-500">PhoneOTP</p>
-        <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Phone one-time-password login and verification for Next.js</h1>
-        <p className="text-lg text-slate-600 dark:text-slate-400">
-          Send a code by SMS, verify it, turn it into a browser session, and audit every code ever sent.
+    <main className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center gap-8 px-6 py-16">
+      <div className="space-y-4">
+        <p className="flex items-center gap-2 font-semibold tracking-tight">
+          <LogoMark />
+          PhoneOTP
+        </p>
+        <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Sign in with your phone number</h1>
+        <p className="text-lg text-slate-700 dark:text-slate-300">
+          No password to remember: we text you a one-time code, you type it in, and you are signed in. It works on any phone, even on a slow connection.
         </p>
       </div>
-      <nav className="flex flex-wrap gap-3" aria-label="Main">
-        <Link href="/login" className="rounded-lg bg-brand-600 px-5 py-3 font-medium text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 dark:focus-visible:outline-blue-300">
+      <div className="space-y-4">
+        <a
+          href="/login"
+          className="flex min-h-12 w-full items-center justify-center rounded-lg bg-brand-600 px-5 text-base font-medium text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 sm:w-auto sm:justify-self-start dark:bg-brand-500 dark:hover:bg-brand-600 dark:focus-visible:outline-blue-300"
+        >
           Log in with your phone
-        </Link>
-        <Link href="/admin" className="rounded-lg border border-slate-300 px-5 py-3 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-900">
-          Admin dashboard
-        </Link>
-        <a href="/api/openapi.json" className="rounded-lg px-5 py-3 font-medium text-slate-600 underline-offset-4 hover:underline dark:text-slate-400">
-          API description
         </a>
-      </nav>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Already signed in? <a href="/account" className="underline underline-offset-4">Your account</a>
+        </p>
+      </div>
+      <footer className="border-t border-slate-200 pt-4 text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">
+        <nav aria-label="For operators" className="flex flex-wrap gap-x-4 gap-y-2">
+          <a href="/admin" className="inline-flex min-h-11 items-center underline-offset-4 hover:underline">Admin dashboard</a>
+          <a href="/api/openapi.json" className="inline-flex min-h-11 items-center underline-offset-4 hover:underline">API description</a>
+        </nav>
+      </footer>
     </main>
   );
 }

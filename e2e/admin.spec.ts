@@ -234,6 +234,90 @@ test.describe("admin dashboard", () => {
     await expect(page.locator("#role-message")).toHaveText(`${phone} is now a regular user.`);
   });
 
+  test("9. a verification row is itself the link to its details, and nothing is cut off from 1024 to 1920 px", async ({ page, baseURL }, testInfo) => {
+    const phone = uniquePhone();
+    await sendCode(baseURL!, phone);
+    for (const width of [1024, 1280, 1440, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`/admin/verifications?phone=${encodeURIComponent(phone)}`);
+      const row = page.getByRole("row").filter({ hasText: phone });
+      await expect(row).toBeVisible();
+      const scroller = await page.locator("table").evaluate((t) => ({ scroll: t.parentElement!.scrollWidth, client: t.parentElement!.clientWidth }));
+      expect(scroller.scroll, `table scroller at ${width} px`).toBeLessThanOrEqual(scroller.client);
+      await expectNoHorizontalOverflow(page);
+      await testInfo.attach(`verifications-${width}`, { body: await page.screenshot(), contentType: "image/png" });
+    }
+    // A click anywhere on the row (here: its purpose cell) opens the details.
+    // force: the row's stretched link lies over the cell (that is the point), which Playwright reads as "covered".
+    await page.getByRole("row").filter({ hasText: phone }).getByRole("cell", { name: "Login" }).click({ force: true });
+    await expect(page).toHaveURL(/\/admin\/verifications\/[^/?]+$/);
+  });
+
+  test("9. phone search understands national input on verifications and users", async ({ page, browser, baseURL }) => {
+    const phone = uniquePhone();
+    const other = await browser.newContext({ baseURL });
+    await loginAs(await other.newPage(), phone);
+    await other.close();
+    const national = `0${phone.slice(4)}`;
+    const verifications = await (await page.request.get(`/api/admin/verifications?phone=${national}`)).json();
+    expect(verifications.items.map((i: { phone: string }) => i.phone)).toContain(phone);
+    const users = await (await page.request.get(`/api/admin/users?phone=${national.slice(0, 8)}`)).json();
+    expect(users.items.map((i: { phone: string }) => i.phone)).toContain(phone);
+    await page.goto(`/admin/verifications?phone=${national}`);
+    await expect(page.getByRole("row").filter({ hasText: phone }).first()).toBeVisible();
+  });
+
+  test("9. a reversed date range says so instead of showing no rows", async ({ page }, testInfo) => {
+    await page.goto("/admin/verifications?from=2026-12-02&to=2026-11-01");
+    await expect(page.locator("#filter-from-error")).toHaveText("'From' is after 'To': swap the dates");
+    await expect(page.locator("#filter-from")).toHaveAttribute("aria-invalid", "true");
+    await testInfo.attach("reversed range", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  });
+
+  test("9. the chart has a data table, a named keyboard legend and a tooltip that follows dark mode", async ({ page }, testInfo) => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.route(/\/api\/admin\/stats\?/, (route) => route.fulfill({ json: stubbedStats() }));
+    await page.goto("/admin?period=7d");
+    const legend = page.getByRole("list", { name: "Chart legend: show or hide a line" });
+    const sent = legend.getByRole("button", { name: "Sent" });
+    await sent.focus();
+    await expect(sent).toBeFocused();
+    await expect(sent).toHaveAttribute("aria-pressed", "true");
+    await page.keyboard.press("Enter");
+    await expect(sent).toHaveAttribute("aria-pressed", "false");
+    await page.keyboard.press("Enter");
+    await page.getByText("Show the figures as a table").click();
+    const table = page.getByRole("table", { name: /Codes per day/ });
+    await expect(table.getByRole("row")).toHaveCount(8); // header + 7 whole days
+    await expect(table.getByRole("row").nth(1)).toContainText("2026-11-23");
+    const chart = page.locator(".recharts-surface").first();
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = page.locator(".recharts-tooltip-wrapper div").first();
+    await expect(tooltip).toBeVisible();
+    const background = await tooltip.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background, "tooltip background in dark mode").not.toBe("rgb(255, 255, 255)");
+    await testInfo.attach("chart dark", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  });
+
+  for (const scheme of ["light", "dark"] as const) {
+    test(`every admin page has no serious accessibility violations (${scheme})`, async ({ page, baseURL }) => {
+      test.setTimeout(90_000); // four pages, four axe scans
+      await page.emulateMedia({ colorScheme: scheme });
+      const phone = uniquePhone();
+      await sendCode(baseURL!, phone);
+      const id = await verificationIdOf(page, phone);
+      for (const path of ["/admin", "/admin/verifications", "/admin/users", `/admin/verifications/${id}`]) {
+        await page.goto(path);
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await page.waitForLoadState("networkidle");
+        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+        const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        expect(serious.map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      }
+    });
+  }
+
   test("the verifications and users pages have no serious accessibility violations", async ({ page }) => {
     for (const path of ["/admin/verifications", "/admin/users"]) {
       await page.goto(path);

@@ -11,7 +11,11 @@ export const ADMIN_PHONE = "+255700000900";
 export { ADMIN_STORAGE_STATE } from "../playwright.config";
 
 // The browser reports every 4xx answer of fetch() as a console error; the API's refusals are expected.
-const EXPECTED_CONSOLE_ERRORS = [/Failed to load resource: the server responded with a status of (400|401|403|404|429|502|503)/];
+const EXPECTED_CONSOLE_ERRORS = [
+  /Failed to load resource: the server responded with a status of (400|401|403|404|429|502|503)/,
+  // Tests that cut the network on purpose (the "No connection" state).
+  /Failed to load resource: net::ERR_INTERNET_DISCONNECTED/,
+];
 
 /** `test` whose pages fail the test on an unexpected console.error or uncaught exception. */
 export const test = base.extend({

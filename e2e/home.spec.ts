@@ -1,10 +1,19 @@
 import { expect, test } from "./fixtures";
 
-test("the home page says what the app is and links to login and admin", async ({ page }) => {
+test("the home page speaks to people signing in: login is the call to action, admin a footer link @mobile", async ({ page }, testInfo) => {
+  const scripts: string[] = [];
+  page.on("request", (r) => void (r.resourceType() === "script" && scripts.push(new URL(r.url()).pathname)));
   await page.goto("/");
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Phone one-time-password");
-  await expect(page.getByRole("link", { name: /log in/i })).toHaveAttribute("href", "/login");
-  await expect(page.getByRole("link", { name: /admin/i })).toHaveAttribute("href", "/admin");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in with your phone number");
+  await expect(page.getByRole("main").getByRole("link").first()).toHaveText("Log in with your phone");
+  await expect(page.getByRole("link", { name: "Log in with your phone" })).toHaveAttribute("href", "/login");
+  await expect(page.getByRole("navigation", { name: "For operators" }).getByRole("link", { name: "Admin dashboard" })).toHaveAttribute("href", "/admin");
+  await page.waitForLoadState("networkidle");
+  // Only the framework's own chunks: the page has no client code of its own (and prefetches nothing).
+  const login = await page.request.get("/login");
+  const loginScripts = [...(await login.text()).matchAll(/src="(\/_next\/static\/chunks\/[^"]+\.js)"/g)].map((m) => m[1]);
+  expect(scripts.filter((s) => !loginScripts.includes(s))).toEqual([]);
+  await testInfo.attach("home", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 });
 
 test("health reports the database and every response carries the security headers", async ({ request }) => {

@@ -11,16 +11,26 @@ async function snap(page: Page, testInfo: TestInfo, name: string) {
 test.describe("bot challenge on the login page (OTP_CHALLENGE=always)", () => {
   test.use({ baseURL: CHALLENGE_BASE_URL });
 
+  /** The login form's posts to /login/send (urlencoded), in order, as field maps. */
+  function sendPosts(page: Page): Record<string, string>[] {
+    const posts: Record<string, string>[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/login/send") && r.method() === "POST") posts.push(Object.fromEntries(new URLSearchParams(r.postData() ?? "")));
+    });
+    return posts;
+  }
+
   test("solves the challenge in the background, so a person signs in without doing anything more @mobile", async ({ page, request }) => {
     const phone = uniquePhone();
     await page.goto("/login");
-    const sent = page.waitForRequest((r) => r.url().endsWith("/api/otp/send") && r.method() === "POST");
+    const posts = sendPosts(page);
     await page.getByLabel("Phone number", { exact: true }).fill(nationalDigits(phone));
-    const before = Date.now();
     await page.getByRole("button", { name: "Send code" }).click();
-    const body = (await sent).postDataJSON() as { challenge?: string };
-    expect(JSON.parse(Buffer.from(body.challenge ?? "", "base64").toString())).toMatchObject({ algorithm: "SHA-256", number: expect.any(Number) });
+    const before = Date.now();
+    await page.getByRole("button", { name: /^Yes, send the code/ }).click();
     await expect(page.getByRole("heading", { name: "Enter your code" })).toBeVisible();
+    const send = posts.find((p) => p.intent === "confirm");
+    expect(JSON.parse(Buffer.from(send?.challenge ?? "", "base64").toString())).toMatchObject({ algorithm: "SHA-256", number: expect.any(Number) });
     const code = await readCodeFromOutbox(request, phone, { after: before, baseURL: CHALLENGE_BASE_URL });
     await page.getByLabel(/-digit code$/).fill(code);
     await expect(page).toHaveURL(/\/account$/);
@@ -29,21 +39,36 @@ test.describe("bot challenge on the login page (OTP_CHALLENGE=always)", () => {
   test("a fresh solution serves the resend: each solution is used once", async ({ page }) => {
     const phone = uniquePhone();
     await page.goto("/login");
-    const bodies: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().endsWith("/api/otp/send")) bodies.push((r.postDataJSON() as { challenge: string }).challenge);
-    });
+    const posts = sendPosts(page);
     await page.getByLabel("Phone number", { exact: true }).fill(nationalDigits(phone));
     await page.getByRole("button", { name: "Send code" }).click();
+    await page.getByRole("button", { name: /^Yes, send the code/ }).click();
     await expect(page.getByRole("heading", { name: "Enter your code" })).toBeVisible();
-    const resend = page.getByRole("button", { name: "Send a new code" }).or(page.getByRole("button", { name: "Resend code" })).first();
-    await expect(resend).toBeEnabled({ timeout: 15_000 });
+    // Focusable while counting down (aria-disabled), named "Resend code" once it can be used.
+    const resend = page.getByRole("button", { name: "Resend code", exact: true });
+    await expect(resend).toBeVisible({ timeout: 15_000 });
     await resend.click();
-    await expect(page.getByText(/We sent a .*code/).first()).toBeVisible();
-    await expect.poll(() => bodies.length).toBe(2);
-    expect(bodies[0]).not.toBe(bodies[1]);
-    await expect(page.getByText("We sent a new code to").first()).toBeVisible();
+    await expect(page.getByText("We sent a new code. Earlier codes no longer work.")).toBeVisible();
+    const solutions = posts.filter((p) => p.intent === "confirm" || p.intent === "resend").map((p) => p.challenge);
+    expect(solutions).toHaveLength(2);
+    expect(solutions.every(Boolean)).toBe(true);
+    expect(solutions[0]).not.toBe(solutions[1]);
     await expect(page.getByText(/not a robot/)).toHaveCount(0);
+  });
+
+  test("without JavaScript no solution can be made: the form says so and sends no SMS", async ({ browser, request }, testInfo) => {
+    const context = await browser.newContext({ ...testInfo.project.use, javaScriptEnabled: false, baseURL: CHALLENGE_BASE_URL });
+    const page = await context.newPage();
+    const phone = uniquePhone();
+    await page.goto("/login");
+    await page.getByLabel("Phone number", { exact: true }).fill(nationalDigits(phone));
+    await page.getByRole("button", { name: "Send code" }).click();
+    await page.getByRole("button", { name: /^Yes, send the code/ }).click();
+    await expect(page.locator("#phone-message")).not.toBeEmpty();
+    await expect(page.getByRole("heading", { name: "Enter your code" })).toHaveCount(0);
+    const outbox = await request.get(`${CHALLENGE_BASE_URL}/api/dev/outbox?to=${encodeURIComponent(phone)}`);
+    expect(((await outbox.json()) as { messages: unknown[] }).messages).toHaveLength(0);
+    await context.close();
   });
 
   test("the send API refuses a request without a solution as 400 challenge_required", async ({ request }) => {
@@ -77,6 +102,7 @@ test.describe("admin Protection page", () => {
     await login.goto("/login");
     await login.getByLabel("Phone number", { exact: true }).fill(nationalDigits(phone));
     await login.getByRole("button", { name: "Send code" }).click();
+    await login.getByRole("button", { name: /^Yes, send the code/ }).click();
     await expect(login.getByText("We can't send a code to this number right now. Please try again later.")).toBeVisible();
     await login.close();
     await page.reload();

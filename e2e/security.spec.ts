@@ -161,7 +161,7 @@ test.describe("admin data behind every page", () => {
 });
 
 test.describe("sessions that end", () => {
-  test("after sign-out a copy of the old session cookie is refused: /account goes to /login, the admin API answers 401", async ({ browser, baseURL }) => {
+  test("after sign-out (the Sign out form, POST /logout) a copy of the old session cookie is refused: /account goes to /login, the admin API answers 401", async ({ browser, baseURL }) => {
     // The admin's number, in a session of its own (the saved admin session stays signed in).
     const { context, page } = await signedInContext(browser, ADMIN_PHONE);
     const copy = await context.storageState();
@@ -181,6 +181,19 @@ test.describe("sessions that end", () => {
     expect((await api.json()).error.code).toBe("unauthorized");
     expect(await (await stolen.get("/api/auth/session")).json()).toEqual({});
     await before.dispose();
+    await stolen.dispose();
+    await context.close();
+  });
+
+  test("next-auth's own sign-out (POST /api/auth/signout, for API clients) ends the session on the server too", async ({ browser, baseURL }) => {
+    const { context } = await signedInContext(browser, uniquePhone());
+    const copy = await context.storageState();
+    const { csrfToken } = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const out = await context.request.post("/api/auth/signout", { form: { csrfToken, json: "true" } });
+    expect(out.status()).toBe(200);
+    const stolen = await withCookies(baseURL!, copy);
+    expect(await (await stolen.get("/api/auth/session")).json()).toEqual({});
+    expect((await stolen.get("/account", { maxRedirects: 0 })).status()).toBe(307);
     await stolen.dispose();
     await context.close();
   });

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { LocalTime } from "@/components/login/local-time";
 import { SignOutButton } from "@/components/login/sign-out-button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { LogoLink } from "@/components/ui/logo";
@@ -14,11 +15,10 @@ export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Your account" };
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
+// Times in the reader's own time zone (UTC until the browser says which).
 function When({ date }: { date: Date | null }) {
   if (!date) return <>—</>;
-  return <time dateTime={date.toISOString()}>{dateTime.format(date)} UTC</time>;
+  return <LocalTime iso={date.toISOString()} />;
 }
 
 export default async function AccountPage() {

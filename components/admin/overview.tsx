@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useState } from "react";
 import useSWR from "swr";
 import { Panel } from "./admin-shell";
 import { BreakdownPanel } from "./breakdown";
@@ -107,7 +108,7 @@ function ChartTooltip({ active, payload, lastT, bucket }: { active?: boolean; pa
   const point = payload?.[0]?.payload;
   if (!active || !point) return null;
   return (
-    <div className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-[13px] text-slate-900 shadow-sm">
+    <div className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-[13px] text-slate-900 shadow-sm dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
       <p className="font-semibold">
         {point.t.slice(0, 16).replace("T", " ")} UTC{point.t === lastT ? ` (${bucket} in progress)` : ""}
       </p>
@@ -128,6 +129,9 @@ export function Overview() {
   const series = data ? fullBuckets(data.series, data.from) : [];
   const bucket = data?.bucket ?? PERIODS[period].bucket;
   const lastT = series.at(-1)?.t;
+  // The legend is ours: named, keyboard-reachable buttons that show or hide a line.
+  const [hidden, setHidden] = useState<ReadonlySet<Key>>(new Set());
+  const toggle = (k: Key) => setHidden((h) => { const next = new Set(h); if (next.has(k)) next.delete(k); else next.add(k); return next; });
   const retry = () => void mutate();
   const show = (format: (d: StatsJson) => string) => (data ? format(data) : null);
 
@@ -184,13 +188,12 @@ export function Overview() {
                     <XAxis dataKey="t" tickFormatter={(t: string) => tick(t, data.bucket)} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} minTickGap={24} />
                     <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} width={56} />
                     <Tooltip content={<ChartTooltip lastT={lastT} bucket={data.bucket} />} />
-                    <Legend wrapperStyle={{ fontSize: 13 }} />
                     {/* Straight segments: counts per bucket, nothing in between to interpolate. */}
                     {KEYS.map((k) => (
-                      <Line key={k} type="linear" dataKey={k} name={NAMES[k]} stroke={COLORS[k]} strokeWidth={2} dot={series.length <= 31 ? { r: 2 } : false} isAnimationActive={false} />
+                      <Line key={k} type="linear" dataKey={k} name={NAMES[k]} hide={hidden.has(k)} stroke={COLORS[k]} strokeWidth={2} dot={series.length <= 31 ? { r: 2 } : false} isAnimationActive={false} />
                     ))}
                     {KEYS.map((k) => (
-                      <Line key={`${k}Now`} type="linear" dataKey={`${k}Now`} stroke={COLORS[k]} strokeWidth={2} strokeDasharray="4 4" dot={false} legendType="none" isAnimationActive={false} />
+                      <Line key={`${k}Now`} type="linear" dataKey={`${k}Now`} hide={hidden.has(k)} stroke={COLORS[k]} strokeWidth={2} strokeDasharray="4 4" dot={false} legendType="none" isAnimationActive={false} />
                     ))}
                   </LineChart>
                 </ResponsiveContainer>
@@ -198,7 +201,50 @@ export function Overview() {
                 <Skeleton className="size-full" />
               )}
             </div>
+            <ul aria-label="Chart legend: show or hide a line" className="mt-3 flex flex-wrap gap-2">
+              {KEYS.map((k) => (
+                <li key={k}>
+                  <button
+                    type="button"
+                    aria-pressed={!hidden.has(k)}
+                    onClick={() => toggle(k)}
+                    className="inline-flex min-h-9 items-center gap-2 rounded-md border border-slate-300 px-2.5 text-[13px] font-medium aria-[pressed=false]:text-slate-500 aria-[pressed=false]:line-through hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-600 dark:border-slate-700 dark:hover:bg-slate-800 dark:focus-visible:outline-blue-300"
+                  >
+                    <span aria-hidden="true" className="inline-block h-0.5 w-4" style={{ background: COLORS[k] }} />
+                    {NAMES[k]}
+                  </button>
+                </li>
+              ))}
+            </ul>
             {data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Whole {data.bucket}s in UTC; dashed: the {data.bucket} still in progress.</p>}
+            {data && (
+              <details className="mt-3 text-sm">
+                <summary className="cursor-pointer font-medium text-brand-700 hover:underline dark:text-blue-300">Show the figures as a table</summary>
+                <div className="mt-2 max-h-80 overflow-auto">
+                  <table className="min-w-full text-left text-[13px] tabular-nums">
+                    <caption className="sr-only">Codes per {data.bucket} (UTC)</caption>
+                    <thead className="text-xs text-slate-600 dark:text-slate-400">
+                      <tr>
+                        <th scope="col" className="px-2 py-1">{data.bucket === "hour" ? "Hour" : "Day"} (UTC)</th>
+                        {KEYS.map((k) => (
+                          <th key={k} scope="col" className="px-2 py-1 text-right">{NAMES[k]}</th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                      {series.map((p) => (
+                        <tr key={p.t}>
+                          <th scope="row" className="px-2 py-1 font-normal">{p.t.slice(0, data.bucket === "hour" ? 16 : 10).replace("T", " ")}{p.t === lastT ? " (in progress)" : ""}</th>
+                          {KEYS.map((k) => (
+                            <td key={k} className="px-2 py-1 text-right">{number(p[k])}</td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            )}
           </Panel>
 
           <BreakdownPanel periodMs={PERIODS[period].ms} label={PERIODS[period].label} />

@@ -186,15 +186,24 @@ function SmsCell({ row, wrap = false }: { row: VerificationRowJson; wrap?: boole
 
 function Row({ row, now }: { row: VerificationRowJson; now: number }) {
   return (
-    <tr className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/50">
+    // The whole row is the link to the details (a stretched link from the first cell); the copy button sits above it.
+    <tr className="relative align-top hover:bg-slate-50 focus-within:bg-slate-50 dark:hover:bg-slate-800/50 dark:focus-within:bg-slate-800/50">
       <td className="whitespace-nowrap px-4 py-3">
-        <div className="font-medium tabular-nums">{formatUtc(row.createdAt)}</div>
+        <Link
+          href={`/admin/verifications/${encodeURIComponent(row.id)}`}
+          className="font-medium tabular-nums text-brand-700 after:absolute after:inset-0 after:content-[''] hover:underline focus-visible:outline-2 focus-visible:outline-brand-600 dark:text-brand-100"
+          aria-label={`Details of the code sent to ${row.phone} at ${formatUtc(row.createdAt)}`}
+        >
+          {formatUtc(row.createdAt)}
+        </Link>
         <div className="text-xs text-slate-500 dark:text-slate-400">{formatRelative(row.createdAt, now)}</div>
       </td>
       <td className="whitespace-nowrap px-4 py-3">
         <div className="flex items-center gap-1">
           <span className="font-mono text-[13px]">{row.phone}</span>
-          <CopyButton value={row.phone} label={`Copy ${row.phone}`} />
+          <span className="relative z-10">
+            <CopyButton value={row.phone} label={`Copy ${row.phone}`} />
+          </span>
         </div>
         {row.country && <div className="text-xs text-slate-500 dark:text-slate-400">{row.country}</div>}
       </td>
@@ -208,12 +217,7 @@ function Row({ row, now }: { row: VerificationRowJson; now: number }) {
       <td className="px-4 py-3">
         <SmsCell row={row} />
       </td>
-      <td className="whitespace-nowrap px-4 py-3 font-mono text-[13px] text-slate-600 dark:text-slate-300">{row.ip ?? "—"}</td>
-      <td className="whitespace-nowrap px-4 py-3 text-right">
-        <Link href={`/admin/verifications/${encodeURIComponent(row.id)}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100" aria-label={`Details of the code sent to ${row.phone} at ${formatUtc(row.createdAt)}`}>
-          Details
-        </Link>
-      </td>
+      <td className="hidden whitespace-nowrap px-4 py-3 font-mono text-[13px] text-slate-600 xl:table-cell dark:text-slate-300">{row.ip ?? "—"}</td>
     </tr>
   );
 }
@@ -315,8 +319,7 @@ export function VerificationsTable({ purposes }: { purposes: string[] }) {
                   <th scope="col" className="px-4 py-3">Status</th>
                   <th scope="col" className="px-4 py-3">Attempts</th>
                   <th scope="col" className="px-4 py-3">SMS</th>
-                  <th scope="col" className="px-4 py-3">Client IP</th>
-                  <th scope="col" className="px-4 py-3"><span className="sr-only">Details</span></th>
+                  <th scope="col" className="hidden px-4 py-3 xl:table-cell">Client IP</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">

@@ -1,57 +1,79 @@
-/** Browser calls to the OTP API: one error type carrying the API's error body and HTTP status. */
-import { takeChallenge } from "./bot-challenge";
+/**
+ * Browser requests of the login form: every one has a timeout (REQUEST_TIMEOUT_MS), and a request
+ * that fails or never answers becomes the "network_error" problem, which the form shows as
+ * "No connection — try again" with everything typed kept.
+ */
+import type { LoginProblem, LoginState } from "@/lib/login/state";
 
-export type SendResponse = { status: "sent"; verificationId: string; phone: string; expiresAt: string; resendAfter: string };
-export type VerifyResponse = { status: "verified"; verificationId: string; loginToken: string };
+export const REQUEST_TIMEOUT_MS = 15_000;
 
-export type ApiErrorCode =
-  | "invalid_phone"
-  | "invalid_code"
-  | "expired"
-  | "locked"
-  | "not_found"
-  | "rate_limited"
-  | "sms_failed"
-  | "validation_error"
-  | "network_error"
-  | (string & {});
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly status: number,
-    readonly details: { attemptsLeft?: number; retryAfter?: number; fields?: Record<string, string> } = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
+export class RequestProblem extends Error {
+  constructor(readonly problem: LoginProblem) {
+    super(problem.message);
+    this.name = "RequestProblem";
   }
 }
 
-type ErrorBody = { error?: { code?: string; message?: string; attemptsLeft?: number; retryAfter?: number; fields?: Record<string, string> } };
+const NETWORK: LoginProblem = { code: "network_error", message: "No connection" };
 
-export async function postJson<T>(url: string, body: unknown): Promise<T> {
-  let res: Response;
+type ErrorBody = { error?: { code?: string; message?: string; attemptsLeft?: number; retryAfter?: number; limit?: string } };
+
+async function request(url: string, init: RequestInit): Promise<Response> {
   try {
-    res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    return await fetch(url, { ...init, credentials: "same-origin", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch {
-    throw new ApiError("network_error", "Can't reach the server.", 0);
+    throw new RequestProblem(NETWORK);
   }
-  const data = (await res.json().catch(() => null)) as (T & ErrorBody) | null;
-  if (res.ok && data) return data;
-  const error = data?.error;
-  const headerWait = Number(res.headers.get("retry-after"));
-  throw new ApiError(error?.code ?? "internal_error", error?.message ?? "Something went wrong.", res.status, {
-    attemptsLeft: error?.attemptsLeft,
-    retryAfter: error?.retryAfter ?? (Number.isFinite(headerWait) && headerWait > 0 ? headerWait : undefined),
-    fields: error?.fields,
+}
+
+async function problemOf(res: Response): Promise<RequestProblem> {
+  const body = (await res.json().catch(() => null)) as ErrorBody | null;
+  const error = body?.error;
+  if (!error?.code) return new RequestProblem(res.status >= 500 && res.status !== 502 ? { code: "internal_error", message: "" } : NETWORK);
+  const wait = error.retryAfter ?? Number(res.headers.get("retry-after"));
+  return new RequestProblem({
+    code: error.code,
+    message: error.message ?? "",
+    ...(error.attemptsLeft !== undefined && { attemptsLeft: error.attemptsLeft }),
+    ...(Number.isFinite(wait) && wait > 0 && { retryAt: Date.now() + wait * 1000 }),
+    ...(error.limit && { limit: error.limit }),
   });
 }
 
-/** Sends with the bot-challenge solution; a stale or missing one is replaced once (challenge_required). */
-export async function sendCode(phone: string): Promise<SendResponse> {
-  const send = async () => postJson<SendResponse>("/api/otp/send", { phone, purpose: "Login", challenge: await takeChallenge() });
-  return send().catch((error: unknown) => (error instanceof ApiError && error.code === "challenge_required" ? send() : Promise.reject(error)));
+/** The fields a press of `submitter` posts (its name=value included), read at once. */
+export function formFields(form: HTMLFormElement, submitter: HTMLElement | null): URLSearchParams {
+  const fields = new URLSearchParams();
+  for (const [key, value] of new FormData(form, submitter as HTMLButtonElement | null)) if (typeof value === "string") fields.append(key, value);
+  return fields;
 }
 
-export const verifyCode = (phone: string, code: string) => postJson<VerifyResponse>("/api/otp/verify", { phone, code, purpose: "Login" });
+/**
+ * A login form post (/login/send), answered with the next state as JSON. `challenge`, when given,
+ * replaces the form's hidden bot-challenge field (a fresh solution from takeChallenge()). The fields
+ * are read before it is awaited: the pressed button is disabled while busy, and a disabled
+ * submitter would drop its `intent` from the form data.
+ */
+export async function postLoginForm(
+  form: HTMLFormElement,
+  submitter: HTMLElement | null,
+  challenge?: () => Promise<string | undefined>,
+  fields: URLSearchParams = formFields(form, submitter),
+): Promise<LoginState> {
+  const body = new URLSearchParams(fields);
+  if (challenge) body.set("challenge", (await challenge()) ?? "");
+  const res = await request(form.getAttribute("action") ?? "/login/send", { method: "POST", headers: { Accept: "application/json" }, body });
+  if (!res.ok) throw await problemOf(res);
+  const data = (await res.json().catch(() => null)) as { state?: LoginState } | null;
+  if (!data?.state) throw new RequestProblem(NETWORK);
+  return data.state;
+}
+
+/** The code, in one round trip: a right code answers with the session cookie already set. */
+export async function verifyAndSignIn(phone: string, code: string): Promise<void> {
+  const res = await request("/api/otp/verify", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ phone, code, purpose: "Login", session: true }),
+  });
+  if (!res.ok) throw await problemOf(res);
+}

@@ -1,28 +1,24 @@
 "use client";
 
-import { signIn } from "next-auth/react";
-import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import type { Country } from "react-phone-number-input";
-import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { FieldMessage, Label } from "@/components/ui/input";
-import { DEFAULT_AFTER_LOGIN, safeCallbackUrl } from "@/lib/auth/callback-url";
-import { ApiError, sendCode, verifyCode, type SendResponse } from "./api";
-import { BotChallenge } from "./bot-challenge";
-import { CodeField } from "./code-field";
-import { maskPhone } from "./mask-phone";
-import { codeErrorMessage, formatWait, phoneErrorMessage, SEND_WAIT_TEXT, signInErrorMessage, type FormMessage } from "./messages";
-import { PhoneField } from "./phone-field";
-import { useResendTimer } from "./use-resend-timer";
+import { FieldMessage, Label, inputClassName } from "@/components/ui/input";
+import type { CountryGroups, CountryOption } from "@/lib/login/countries";
+import { toAsciiDigits } from "@/lib/digits";
+import type { LoginLimits, LoginProblem, LoginState } from "@/lib/login/state";
+import { formFields, postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
+import { BotChallenge, takeChallenge } from "./bot-challenge";
+import { formatClock, useHydrated, useTimeZone } from "./local-time";
+import { clockWait, problemText } from "./messages";
+import { useCountdown } from "./use-countdown";
 import { useWebOtp } from "./use-web-otp";
 
-type Sent = { phone: string; verificationId: string; expiresAt: number; resendAfter: number };
-
 export type LoginFormProps = {
-  defaultCountry: Country;
+  initial: LoginState;
+  countries: CountryGroups;
+  defaultCountry: string;
   codeLength: number;
+  limits: LoginLimits;
   /** The console SMS provider is on: codes are readable at /dev/inbox. */
   showDevInbox: boolean;
   callbackUrl: string | null;
@@ -30,293 +26,463 @@ export type LoginFormProps = {
   notice?: string | null;
 };
 
-function toSent(res: SendResponse): Sent {
-  const resendAfter = Date.parse(res.resendAfter);
-  return {
-    phone: res.phone,
-    verificationId: res.verificationId,
-    expiresAt: Date.parse(res.expiresAt),
-    // A client clock far off the server's must not hide the button for hours: cap the wait.
-    resendAfter: Math.min(Number.isFinite(resendAfter) ? resendAfter : 0, Date.now() + 3_600_000),
-  };
+type Busy = "send" | "confirm" | "have-code" | "resend" | "verify" | "redirect" | null;
+
+const primary =
+  "inline-flex min-h-12 w-full items-center justify-center gap-2 rounded-lg bg-brand-600 px-5 text-base font-medium text-white shadow-sm hover:bg-brand-700 disabled:bg-brand-600/60 aria-disabled:bg-brand-600/60 dark:bg-brand-500 dark:hover:bg-brand-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 dark:focus-visible:outline-blue-300";
+const secondary =
+  "inline-flex min-h-12 w-full items-center justify-center gap-2 rounded-lg border border-slate-300 bg-white px-5 text-base font-medium text-slate-900 hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 dark:focus-visible:outline-blue-300";
+// At least 44 px tall: these are tapped with a thumb.
+const textButton =
+  "inline-flex min-h-11 items-center rounded-md px-2 text-base font-medium text-brand-700 underline underline-offset-4 hover:text-brand-800 aria-disabled:cursor-not-allowed aria-disabled:text-slate-600 aria-disabled:no-underline dark:text-blue-300 dark:aria-disabled:text-slate-400 focus-visible:outline-2 focus-visible:outline-brand-600 dark:focus-visible:outline-blue-300";
+
+/** The country whose dial code starts an international "+…"/"00…" entry (the main one of a shared code). */
+function countryOfInput(input: string, all: CountryOption[], current: string): string | null {
+  const m = /^(?:\+|00)(\d{1,3})/.exec(input.replace(/[\s().-]/g, ""));
+  if (!m) return null;
+  for (let length = Math.min(3, m[1].length); length >= 1; length--) {
+    const dial = m[1].slice(0, length);
+    const matches = all.filter((c) => c.dial === dial);
+    if (!matches.length) continue;
+    if (matches.some((c) => c.code === current)) return current;
+    return (matches.find((c) => c.isMain) ?? matches[0]).code;
+  }
+  return null;
 }
 
-/** "28 s" under a minute, then "3 min": the wait shown on a button that counts down. */
-function shortWait(seconds: number): string {
-  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+/**
+ * Set when Back left the code or confirm step. It lives in the document, not the component: Next's
+ * router may re-render the page on Back with the server's view (the cookie still says "code").
+ */
+let wentBackToNumber = false;
+
+const hasStepMarker = () => !!(window.history.state as { loginStep?: string } | null)?.loginStep;
+
+function Spinner() {
+  return (
+    <svg className="size-4 animate-spin motion-reduce:animate-none" viewBox="0 0 24 24" fill="none" aria-hidden="true">
+      <circle cx="12" cy="12" r="10" stroke="currentColor" strokeOpacity="0.3" strokeWidth="4" />
+      <path d="M22 12a10 10 0 0 0-10-10" stroke="currentColor" strokeWidth="4" strokeLinecap="round" />
+    </svg>
+  );
 }
 
-function toApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError("internal_error", "Something went wrong.", 500);
-}
-
-export function LoginForm({ defaultCountry, codeLength, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
-  const router = useRouter();
-  const [step, setStep] = useState<"phone" | "code">("phone");
-  const [phone, setPhone] = useState<string | undefined>();
-  const [phoneError, setPhoneError] = useState<FormMessage | null>(null);
-  const [sent, setSent] = useState<Sent | null>(null);
-  // Sending to this number was refused until `until` (rate_limited): Send counts down meanwhile.
-  const [sendBlock, setSendBlock] = useState<{ phone: string; until: number } | null>(null);
+export function LoginForm({ initial, countries, defaultCountry, codeLength, limits, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
+  const timeZone = useTimeZone();
+  const [state, setState] = useState<LoginState>(() =>
+    typeof window !== "undefined" && wentBackToNumber && initial.stage !== "phone" && !hasStepMarker() ? { ...initial, stage: "phone" } : initial,
+  );
+  const [phone, setPhone] = useState(initial.input ?? "");
+  const [country, setCountry] = useState(initial.country ?? defaultCountry);
+  const [search, setSearch] = useState("");
   const [code, setCode] = useState("");
-  const [codeError, setCodeError] = useState<FormMessage | null>(null);
-  const [status, setStatus] = useState<string | null>(notice ?? null);
-  const [sentNote, setSentNote] = useState("We sent a code to");
-  const [busy, setBusy] = useState<"send" | "verify" | "resend" | "redirect" | null>(null);
-  // State updates are asynchronous: the ref stops a second submit in the same tick (Enter + auto-submit).
+  const [busy, setBusy] = useState<Busy>(null);
+  const [announce, setAnnounce] = useState("");
   const busyRef = useRef(false);
-  const codeInputRef = useRef<HTMLInputElement>(null);
-  const resendIn = useResendTimer(sent?.resendAfter ?? null);
-  const sendWait = useResendTimer(sendBlock && sendBlock.phone === phone ? sendBlock.until : null);
-  /** Expired, locked or gone: the field is closed and "Send a new code" is the way on. */
-  const isCodeDead = !!codeError?.offerResend;
+  const codeRef = useRef<HTMLInputElement>(null);
+  const phoneRef = useRef<HTMLInputElement>(null);
+  const resendRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
 
-  const focusPhone = () => requestAnimationFrame(() => document.getElementById("phone")?.focus());
+  const sent = state.sent;
+  const resendIn = useCountdown(state.stage === "code" ? sent?.resendAfter : null);
+  const hydrated = useHydrated();
+  const expiresIn = useCountdown(state.stage === "code" && !sent?.isDead ? sent?.expiresAt : null);
+  // A code that runs out while the page is open is dead too: said, and the way on offered.
+  const hasExpired = state.stage === "code" && hydrated && !!sent?.expiresAt && expiresIn === 0 && !!sent && !sent.isDead;
+  const isDead = !!sent?.isDead || hasExpired;
+  const all = countries.all;
+  const selected = all.find((c) => c.code === country) ?? all.find((c) => c.code === defaultCountry);
 
-  // Focus the code field on arrival and whenever a request ends (the field is disabled while
-  // verifying, which drops focus): after a wrong code the person simply types again.
+  // Back from the code or confirm step returns to the number step (one history entry per step).
   useEffect(() => {
-    if (step === "code" && busy === null) codeInputRef.current?.focus();
-  }, [step, busy, sent?.verificationId]);
+    if (state.stage === "phone") return;
+    wentBackToNumber = false;
+    if (!hasStepMarker()) window.history.pushState({ ...(window.history.state as object), loginStep: state.stage }, "");
+  }, [state.stage]);
+  useEffect(() => {
+    const onPop = (event: PopStateEvent) => {
+      if ((event.state as { loginStep?: string } | null)?.loginStep) return;
+      wentBackToNumber = true;
+      setState((s) => (s.stage === "phone" ? s : { ...s, stage: "phone", phoneError: undefined, codeError: undefined, notice: undefined }));
+      // The server's step follows, so a reload now shows the number too.
+      const body = new URLSearchParams({ intent: "change" });
+      void fetch("/login/send", { method: "POST", body, headers: { Accept: "application/json" }, signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+      requestAnimationFrame(() => phoneRef.current?.focus());
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
 
-  async function run<T>(kind: NonNullable<typeof busy>, task: () => Promise<T>): Promise<T | undefined> {
-    if (busyRef.current) return undefined;
+  // Arriving on a step puts focus where the next action is.
+  useEffect(() => {
+    if (!hydrated) return;
+    if (state.stage === "code" && !isDead) codeRef.current?.focus();
+    if (state.stage === "confirm") confirmRef.current?.focus();
+  }, [state.stage, sent?.verificationId, hydrated, isDead]);
+
+  // On lock or expiry focus moves to "Send a new code".
+  useEffect(() => {
+    if (isDead && state.stage === "code") requestAnimationFrame(() => resendRef.current?.focus());
+  }, [isDead, state.stage]);
+
+  // The resend button becoming usable is announced, not only drawn.
+  const wasCounting = useRef(false);
+  useEffect(() => {
+    if (resendIn > 0) wasCounting.current = true;
+    else if (wasCounting.current) {
+      wasCounting.current = false;
+      setAnnounce(isDead ? "You can send a new code now." : "You can ask for a new code now.");
+    }
+  }, [resendIn, isDead]);
+
+  async function run(kind: NonNullable<Busy>, task: () => Promise<void>) {
+    if (busyRef.current) return;
     busyRef.current = true;
     setBusy(kind);
     try {
-      return await task();
+      await task();
     } finally {
       busyRef.current = false;
-      setBusy((current) => (current === kind ? null : current));
+      setBusy((b) => (b === kind ? null : b));
     }
   }
 
-  async function onSubmitPhone(event: FormEvent) {
+  /** Every form of the page posts to the server; with JavaScript the answer comes back as JSON instead of a reload. */
+  function onSubmitSendForm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!phone) {
-      setPhoneError({ text: "Enter your phone number." });
-      focusPhone();
-      return;
-    }
-    // The same number again before its resend wait is over ("Change number" and back): the code already
-    // sent still works, so go back to it instead of asking for another one the API would refuse.
-    if (sent && phone === sent.phone && Date.now() < sent.resendAfter && (isCodeDead || Date.now() < sent.expiresAt)) {
-      setPhoneError(null);
-      if (!isCodeDead) setCodeError(null);
+    const form = event.currentTarget;
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter?.getAttribute("aria-disabled") === "true") return;
+    const intent = (submitter?.value ?? "send") as NonNullable<Busy> | "change";
+    if (intent === "change") {
+      // Nothing to ask the server: go back at once and let it know in the background.
+      setState((s) => ({ ...s, stage: "phone", phoneError: undefined, codeError: undefined, notice: undefined }));
       setCode("");
-      setSentNote(`We sent a ${codeLength}-digit code to`);
-      setStatus(isCodeDead ? null : `Enter the code we sent to ${maskPhone(sent.phone)}: it still works.`);
-      setStep("code");
+      void postLoginForm(form, submitter).catch(() => undefined);
+      requestAnimationFrame(() => phoneRef.current?.focus());
       return;
     }
-    await run("send", async () => {
-      setPhoneError(null);
+    // Read now: while busy the pressed button is disabled, and would drop out of the form data.
+    const fields = formFields(form, submitter);
+    void run(intent, async () => {
       try {
-        const res = await sendCode(phone);
-        setSent(toSent(res));
-        setCode("");
-        setCodeError(null);
-        setSentNote(`We sent a ${codeLength}-digit code to`);
-        setStatus(`We sent a ${codeLength}-digit code to ${maskPhone(res.phone)}.`);
-        setStep("code");
+        // A send (confirm, resend) carries a fresh bot-challenge solution; a plain "send" usually only
+        // asks "Is … correct?", so it goes with what the hidden field holds and, if the server asks
+        // for a challenge after all, once more with a fresh one.
+        const sends = intent === "confirm" || intent === "resend";
+        let next = await postLoginForm(form, submitter, sends ? takeChallenge : undefined, fields);
+        if ((next.phoneError ?? next.codeError)?.code === "challenge_required") next = await postLoginForm(form, submitter, takeChallenge, fields);
+        setState(next);
+        if (next.country) setCountry(next.country);
+        if (next.stage === "code") setCode("");
+        if (next.stage === "phone" && next.phoneError) requestAnimationFrame(() => phoneRef.current?.focus());
       } catch (error) {
-        const apiError = toApiError(error);
-        if (apiError.code === "rate_limited") {
-          // Not an error in what was typed: say so calmly and count the wait down on the button.
-          setSendBlock({ phone, until: Date.now() + (apiError.details.retryAfter ?? 60) * 1000 });
-          return;
-        }
-        setPhoneError(phoneErrorMessage(apiError));
-        focusPhone();
-      }
-    });
-  }
-
-  async function resend() {
-    if (!sent) return;
-    await run("resend", async () => {
-      try {
-        const res = await sendCode(sent.phone);
-        setSent(toSent(res));
-        setCode("");
-        setCodeError(null);
-        setSentNote("We sent a new code to");
-        setStatus(`We sent a new code to ${maskPhone(res.phone)}. Earlier codes no longer work.`);
-      } catch (error) {
-        const apiError = toApiError(error);
-        // A refused resend does not revive the old code: keep offering a new one if it was dead.
-        const offerResend = !!codeError?.offerResend;
-        if (apiError.code === "rate_limited" && apiError.details.retryAfter) {
-          const wait = apiError.details.retryAfter;
-          setSent((s) => (s ? { ...s, resendAfter: Date.now() + wait * 1000 } : s));
-          setCodeError({ text: `You can ask for a new code in ${formatWait(wait)}.`, offerResend });
-        } else {
-          setCodeError({ ...phoneErrorMessage(apiError), offerResend });
-        }
+        const problem: LoginProblem = error instanceof RequestProblem ? error.problem : { code: "network_error", message: "" };
+        setState((s) => (s.stage === "code" ? { ...s, codeError: problem } : { ...s, phoneError: problem }));
       }
     });
   }
 
   const submitCode = useCallback(
-    async (value: string) => {
-      if (!sent) return;
+    (value: string) => {
+      if (!sent || busyRef.current) return;
       if (value.length !== codeLength) {
-        setCodeError({ text: `Enter all ${codeLength} digits of the code.` });
-        codeInputRef.current?.focus();
+        setState((s) => ({ ...s, codeError: { code: "validation_error", message: `Enter all ${codeLength} digits of the code.` } }));
+        codeRef.current?.focus();
         return;
       }
-      await run("verify", async () => {
-        setCodeError(null);
-        let loginToken: string;
+      void run("verify", async () => {
+        setState((s) => ({ ...s, codeError: undefined, notice: undefined }));
         try {
-          loginToken = (await verifyCode(sent.phone, value)).loginToken;
+          await verifyAndSignIn(sent.phone, value);
         } catch (error) {
-          setCodeError(codeErrorMessage(toApiError(error)));
-          setCode("");
+          const problem: LoginProblem = error instanceof RequestProblem ? error.problem : { code: "network_error", message: "" };
+          const dead = ["expired", "locked", "not_found"].includes(problem.code);
+          setState((s) => ({ ...s, codeError: problem, sent: s.sent && { ...s.sent, isDead: dead } }));
+          if (problem.code !== "network_error") setCode("");
+          requestAnimationFrame(() => codeRef.current?.focus());
           return;
         }
-        const result = await signIn("phone-otp", { loginToken, redirect: false }).catch(() => undefined);
-        if (!result?.ok || result.error) {
-          setCodeError(signInErrorMessage(result?.error));
-          setCode("");
-          return;
-        }
-        setStatus("Verified. Signing you in…");
         setBusy("redirect");
         busyRef.current = true; // stays set: the page is going away
-        router.replace(safeCallbackUrl(callbackUrl) ?? DEFAULT_AFTER_LOGIN);
-        router.refresh();
+        setAnnounce("Verified. Signing you in…");
+        // One navigation: the verify answer already carried the session cookie.
+        window.location.assign(callbackUrl ?? "/account");
       });
     },
-    // run/router are stable enough for this form's lifetime; sent and codeLength drive the request.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [sent, codeLength, callbackUrl],
   );
 
-  useWebOtp(step === "code" ? (sent?.verificationId ?? null) : null, (otp) => {
+  useWebOtp(state.stage === "code" && !isDead ? (sent?.verificationId ?? sent?.phone ?? null) : null, (otp) => {
     const digits = otp.replace(/\D/g, "").slice(0, codeLength);
     setCode(digits);
-    void submitCode(digits);
+    submitCode(digits);
   });
 
-  // The code error is kept: coming back with the same number shows a dead code as dead.
-  function changeNumber() {
-    setStep("phone");
-    setCode("");
-    setStatus(null);
-    focusPhone();
-  }
-
+  const hidden = (
+    <>
+      {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
+    </>
+  );
+  const phoneProblem = state.phoneError ? problemText(state.phoneError, limits, timeZone) : null;
+  const codeError = state.codeError ?? (hasExpired ? { code: "expired", message: "" } : undefined);
+  const codeProblem = codeError ? problemText(codeError, limits, timeZone) : null;
+  const isNetworkProblem = (state.stage === "code" ? state.codeError : state.phoneError)?.code === "network_error";
+  const query = search.trim().toLowerCase().replace(/^\+/, "");
+  const matches = (c: CountryOption) => !query || c.name.toLowerCase().includes(query) || c.dial.startsWith(query) || c.code.toLowerCase() === query;
   const isVerifying = busy === "verify" || busy === "redirect";
-  const phoneMessage = phoneError?.text ?? (sendWait > 0 ? SEND_WAIT_TEXT : undefined);
 
   return (
     <Card>
-      {step === "phone" ? (
+      {state.stage === "phone" && (
         <>
-          <CardHeader
-            title="Log in with your phone"
-            description="We'll text you a one-time code. No password needed."
-          />
+          <CardHeader title="Log in with your phone" description="We'll text you a one-time code. No password needed." />
           {signedInAs && (
             <p className="mb-4 rounded-lg bg-brand-50 px-3 py-2 text-sm text-slate-800 dark:bg-slate-800 dark:text-slate-200">
               You are already signed in as <span className="font-medium whitespace-nowrap">{signedInAs}</span>.{" "}
-              <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
+              <a href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
                 Go to your account
-              </Link>
+              </a>
             </p>
           )}
-          <form onSubmit={onSubmitPhone} noValidate className="space-y-2">
-            <Label htmlFor="phone">Phone number</Label>
-            <PhoneField
-              id="phone"
-              value={phone}
-              onChange={(value) => {
-                setPhone(value);
-                if (phoneError) setPhoneError(null);
+          {notice && !state.phoneError && (
+            <p role="status" className="mb-4 text-sm text-slate-700 dark:text-slate-300">
+              {notice}
+            </p>
+          )}
+          <form method="post" action="/login/send" onSubmit={onSubmitSendForm} noValidate className="space-y-2">
+            {hidden}
+            <Label htmlFor="country">Country</Label>
+            {/* Space kept before hydration (invisible, inert), so the field appearing does not shift the page. */}
+            <input
+              type="search"
+              aria-label="Search countries"
+              disabled={!hydrated}
+              aria-hidden={!hydrated || undefined}
+              placeholder="Search countries"
+              autoComplete="off"
+              value={search}
+              onChange={(event) => {
+                const value = event.target.value;
+                setSearch(value);
+                const q = value.trim().toLowerCase().replace(/^\+/, "");
+                const byDial = /^\d+$/.test(q) ? all.filter((c) => c.dial === q) : [];
+                const first = !q
+                  ? null
+                  : (byDial.find((c) => c.isMain) ?? byDial[0] ?? all.find((c) => c.name.toLowerCase().startsWith(q)) ?? all.find((c) => c.name.toLowerCase().includes(q) || c.dial.startsWith(q)));
+                if (first) setCountry(first.code);
               }}
-              defaultCountry={defaultCountry}
-              invalid={!!phoneError}
-              describedBy="phone-message"
-              disabled={busy === "send"}
+              className={`${inputClassName} min-h-11 text-sm ${hydrated ? "" : "invisible"}`}
             />
-            <FieldMessage id="phone-message" neutral={!phoneError}>
-              {phoneMessage}
+            <div className="flex items-center gap-3">
+              {selected && (
+                // eslint-disable-next-line @next/next/no-img-element -- one small SVG per selected country, not worth the image optimiser
+                <img src={`/flags/${selected.code}.svg`} alt="" width={30} height={20} className="h-5 w-[30px] shrink-0 rounded-sm border border-slate-200 dark:border-slate-700" />
+              )}
+              <select
+                id="country"
+                name="country"
+                value={selected?.code}
+                onChange={(event) => setCountry(event.target.value)}
+                disabled={busy === "send" || busy === "have-code"}
+                className={`${inputClassName} appearance-auto`}
+              >
+                {countries.region && (
+                  <optgroup label={countries.region.name}>
+                    {countries.region.countries.filter((c) => matches(c) || c.code === selected?.code).map((c) => (
+                      <option key={`r-${c.code}`} value={c.code}>{`${c.name} (+${c.dial})`}</option>
+                    ))}
+                  </optgroup>
+                )}
+                <optgroup label="All countries">
+                  {all
+                    .filter((c) => !countries.region?.countries.some((r) => r.code === c.code))
+                    .filter((c) => matches(c) || c.code === selected?.code)
+                    .map((c) => (
+                      <option key={c.code} value={c.code}>{`${c.name} (+${c.dial})`}</option>
+                    ))}
+                </optgroup>
+              </select>
+            </div>
+            <div className="pt-2">
+              <Label htmlFor="phone">Phone number</Label>
+            </div>
+            <input
+              ref={phoneRef}
+              id="phone"
+              name="phone"
+              type="tel"
+              inputMode="tel"
+              autoComplete="tel"
+              maxLength={32}
+              placeholder={selected?.example}
+              value={phone}
+              onChange={(event) => {
+                // Never reformatted while typing (a slow phone swaps digits); other scripts' digits become 0–9.
+                const value = toAsciiDigits(event.target.value);
+                setPhone(value);
+                const detected = countryOfInput(value, all, country);
+                if (detected && detected !== country) setCountry(detected);
+                if (state.phoneError) setState((s) => ({ ...s, phoneError: undefined }));
+              }}
+              aria-invalid={(!!state.phoneError && !isNetworkProblem && state.phoneError.code !== "rate_limited") || undefined}
+              aria-describedby="phone-hint phone-message"
+              readOnly={busy === "send" || busy === "have-code"}
+              className={inputClassName}
+            />
+            <p id="phone-hint" className="text-sm text-slate-600 dark:text-slate-300">
+              Your number as you know it, or with its country code (+{selected?.dial ?? ""}).
+            </p>
+            <FieldMessage id="phone-message" neutral={isNetworkProblem || state.phoneError?.code === "rate_limited"}>
+              {phoneProblem}
             </FieldMessage>
             <BotChallenge />
-            <Button type="submit" isLoading={busy === "send"} loadingText="Sending code…" disabled={sendWait > 0} className="mt-2">
-              {sendWait > 0 ? `Send code in ${shortWait(sendWait)}` : "Send code"}
-            </Button>
+            <button type="submit" name="intent" value="send" className={`${primary} mt-2`} aria-busy={busy === "send" || undefined} disabled={busy === "send"}>
+              {busy === "send" && <Spinner />}
+              {busy === "send" ? "Checking…" : isNetworkProblem ? "Try again" : "Send code"}
+            </button>
+            <div className="flex justify-center pt-1">
+              <button type="submit" name="intent" value="have-code" className={textButton} aria-busy={busy === "have-code" || undefined}>
+                I already have a code
+              </button>
+            </div>
           </form>
-          <p role="status" aria-live="polite" className="mt-4 min-h-5 text-sm text-slate-600 dark:text-slate-300">
-            {status}
-          </p>
         </>
-      ) : (
+      )}
+
+      {state.stage === "confirm" && state.pending && (
+        <>
+          <CardHeader title="Is this your number?" description="We'll send the code by SMS to:" />
+          <p className="mb-6 text-2xl font-semibold tracking-wide whitespace-nowrap" data-testid="confirm-phone">
+            {state.pending.display}
+          </p>
+          <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="space-y-3">
+            {hidden}
+            <BotChallenge />
+            <input type="hidden" name="phone" value={state.pending.phone} />
+            <input type="hidden" name="country" value={state.country ?? country} />
+            <FieldMessage id="confirm-message" neutral={isNetworkProblem}>
+              {phoneProblem}
+            </FieldMessage>
+            <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
+              {busy === "confirm" && <Spinner />}
+              {busy === "confirm" ? "Sending code…" : "Yes, send the code"}
+            </button>
+            <button type="submit" name="intent" value="change" className={secondary}>
+              No, change the number
+            </button>
+          </form>
+        </>
+      )}
+
+      {state.stage === "code" && sent && (
         <>
           <CardHeader
             title="Enter your code"
             description={
-              <p>
-                {sentNote}{" "}
-                <span className="font-medium whitespace-nowrap text-slate-900 dark:text-slate-100" data-testid="masked-phone">
-                  {sent ? maskPhone(sent.phone) : ""}
-                </span>
-                .{" "}
-                <Button variant="ghost" size="sm" onClick={changeNumber} disabled={isVerifying}>
-                  Change number
-                </Button>
-              </p>
+              <>
+                <p>
+                  {sent.verificationId ? `We sent a ${codeLength}-digit code to` : "Enter the code we sent to"}{" "}
+                  <span className="font-semibold whitespace-nowrap text-slate-900 dark:text-slate-100" data-testid="code-phone">
+                    {sent.display}
+                  </span>
+                  .
+                </p>
+                <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="flex items-center">
+                  {hidden}
+                  <span className="text-sm">Wrong number?</span>
+                  <button type="submit" name="intent" value="change" className={textButton} disabled={isVerifying}>
+                    Change
+                  </button>
+                </form>
+              </>
             }
           />
           <form
+            method="post"
+            action="/login/verify"
             onSubmit={(event) => {
               event.preventDefault();
-              void submitCode(code);
+              submitCode(code);
             }}
             noValidate
             className="space-y-2"
           >
+            {hidden}
             <Label htmlFor="code">{codeLength}-digit code</Label>
-            <CodeField
+            <input
+              ref={codeRef}
               id="code"
-              inputRef={codeInputRef}
-              length={codeLength}
+              name="code"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]*"
+              maxLength={codeLength}
               value={code}
-              onChange={(value) => {
-                setCode(value);
-                if (codeError && value) setCodeError(null);
+              onChange={(event) => {
+                const digits = toAsciiDigits(event.target.value).replace(/\D/g, "").slice(0, codeLength);
+                setCode(digits);
+                if (state.codeError && digits && !isDead) setState((s) => ({ ...s, codeError: undefined }));
+                if (digits.length === codeLength && !isDead) submitCode(digits);
               }}
-              onComplete={(value: string) => void submitCode(value)}
-              invalid={!!codeError && !isCodeDead}
-              describedBy="code-message code-status"
-              disabled={isVerifying || isCodeDead}
+              readOnly={isVerifying}
+              disabled={isDead}
+              aria-invalid={(!!state.codeError && !isDead && !isNetworkProblem) || undefined}
+              aria-describedby="code-message code-expiry"
+              className={`${inputClassName} text-center font-mono text-2xl tracking-[0.4em]`}
             />
-            <FieldMessage id="code-message">{codeError?.text}</FieldMessage>
-            {isCodeDead ? (
-              <Button onClick={resend} isLoading={busy === "resend"} loadingText="Sending…" disabled={resendIn > 0 || isVerifying} className="mt-2">
-                {resendIn > 0 ? `Send a new code in ${resendIn} s` : "Send a new code"}
-              </Button>
-            ) : (
-              <Button type="submit" isLoading={isVerifying} loadingText="Signing in…" className="mt-2">
-                Verify and sign in
-              </Button>
+            <FieldMessage id="code-message" neutral={isNetworkProblem}>
+              {codeProblem}
+            </FieldMessage>
+            <p id="code-expiry" className="min-h-5 text-sm text-slate-600 dark:text-slate-300" data-testid="code-expiry">
+              {!isDead && sent.expiresAt
+                ? hydrated
+                  ? expiresIn > 0
+                    ? `The code expires in ${clockWait(expiresIn)}.`
+                    : ""
+                  : `The code works until ${formatClock(sent.expiresAt, timeZone)}.`
+                : ""}
+            </p>
+            {!isDead && (
+              <button type="submit" className={primary} aria-busy={isVerifying || undefined} disabled={isVerifying}>
+                {isVerifying && <Spinner />}
+                {isVerifying ? "Signing in…" : isNetworkProblem ? "Try again" : "Verify and sign in"}
+              </button>
             )}
           </form>
-          {/* Announcements only: the same words are on screen in the header. */}
-          <p id="code-status" role="status" aria-live="polite" className="sr-only">
-            {status}
-          </p>
-          {!isCodeDead && (
-            <div className="mt-4 flex flex-wrap items-center gap-x-1 text-sm text-slate-600 dark:text-slate-300">
-              <span>Didn&apos;t get it?</span>
-              <Button variant="ghost" size="sm" onClick={resend} isLoading={busy === "resend"} loadingText="Sending…" disabled={resendIn > 0 || isVerifying}>
-                {resendIn > 0 ? `Resend code in ${resendIn} s` : "Resend code"}
-              </Button>
-            </div>
-          )}
+          <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className={isDead ? "mt-2" : "mt-4 flex flex-wrap items-center gap-x-1 text-sm text-slate-600 dark:text-slate-300"}>
+            {hidden}
+            <BotChallenge />
+            {!isDead && <span>Didn&apos;t get it?</span>}
+            <button
+              ref={resendRef}
+              type="submit"
+              name="intent"
+              value="resend"
+              // Focusable while counting down (aria-disabled, not disabled), so focus can rest on it.
+              aria-disabled={resendIn > 0 || isVerifying || busy === "resend" || undefined}
+              aria-busy={busy === "resend" || undefined}
+              className={isDead ? primary : textButton}
+            >
+              {busy === "resend" && <Spinner />}
+              {(() => {
+                const label = isDead ? "Send a new code" : "Resend code";
+                if (busy === "resend") return "Sending…";
+                if (resendIn > 0) return hydrated ? `${label} in ${resendIn} s` : `${label} (from ${formatClock(sent.resendAfter ?? 0, timeZone, "time-seconds")})`;
+                return label;
+              })()}
+            </button>
+          </form>
         </>
       )}
+
+      <p role="status" aria-live="polite" className="sr-only" data-testid="login-announcer">
+        {announce || state.notice}
+      </p>
+      {state.notice && state.stage === "code" && <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">{state.notice}</p>}
+
       {showDevInbox && (
         <p className="mt-6 rounded-lg border border-dashed border-amber-500 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-400/60 dark:bg-amber-950/40 dark:text-amber-100">
           Development mode: no real SMS is sent.{" "}

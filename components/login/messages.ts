@@ -1,83 +1,62 @@
-/** What the login form says about each API error: the same plain words wherever it happens. */
-import type { ApiError } from "./api";
+/** What the login form says about each problem: the same plain words with and without JavaScript. */
+import type { LoginLimits, LoginProblem } from "@/lib/login/state";
+import { formatClock } from "./local-time";
 
-/** "45 seconds", "1 minute", "3 minutes", "about 2 hours". */
-export function formatWait(seconds: number): string {
-  const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return `${s} second${s === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(s / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  const hours = Math.round(minutes / 60);
-  return `about ${hours} hour${hours === 1 ? "" : "s"}`;
-}
+export const NO_CONNECTION_TEXT = "No connection — try again. What you typed is kept.";
 
-export type FormMessage = {
-  text: string;
-  /** Offer to send a new code next to the message (the old one cannot be used any more). */
-  offerResend?: boolean;
-};
-
-/** Said under the number when it cannot be a valid number: the form has a country picker, so no "country code". */
-export const INVALID_PHONE_TEXT = "That phone number isn't valid. Check the country and the number.";
-
-/** Said while sending is refused for a while; the Send button counts the wait down. */
-export const SEND_WAIT_TEXT = "Please wait a moment before asking for another code.";
-
-export function phoneErrorMessage(error: ApiError): FormMessage {
-  switch (error.code) {
-    case "invalid_phone":
-    case "validation_error": {
-      const text = error.details.fields?.phone ?? error.message;
-      // The API's generic "invalid" wording asks API clients for a country code; on this form that
-      // is the country picker. Its other phone messages (not a mobile, country not supported) fit as they are.
-      return { text: !text || /country code/i.test(text) || error.code === "validation_error" ? INVALID_PHONE_TEXT : text };
-    }
-    case "rate_limited":
-      return { text: SEND_WAIT_TEXT };
-    case "sms_failed":
-      return { text: "We couldn't send the SMS just now. Please try again in a moment." };
-    case "blocked": // the fraud guard: the server's wording discloses no rule
-    case "challenge_required":
-      return { text: error.message };
+/** "5 codes per hour — try again at 21:40": which limit, and when it opens again in the reader's time. */
+export function rateLimitText(problem: LoginProblem, limits: LoginLimits, timeZone: string): string {
+  const at = problem.retryAt ? formatClock(problem.retryAt, timeZone, problem.limit === "cooldown" ? "time-seconds" : "time") : null;
+  const when = at ? `try again at ${at}` : "try again later";
+  switch (problem.limit) {
+    case "cooldown":
+      return `One code every ${limits.cooldownSeconds} seconds — ${when}.`;
+    case "phone_hour":
+      return `${limits.perPhoneHour} codes per hour for this number — ${when}.`;
+    case "phone_day":
+      return `${limits.perPhoneDay} codes per day for this number — ${when}.`;
+    case "ip_hour":
+      return `${limits.perIpHour} codes per hour from your network — ${when}.`;
+    case "verify_ip_hour":
+      return `${limits.verifyPerIpHour} code checks per hour from your network — ${when}.`;
     default:
-      return commonMessage(error);
+      return `Too many requests — ${when}.`;
   }
 }
 
-export function codeErrorMessage(error: ApiError): FormMessage {
-  switch (error.code) {
+export function problemText(problem: LoginProblem, limits: LoginLimits, timeZone: string): string {
+  switch (problem.code) {
+    case "network_error":
+      return NO_CONNECTION_TEXT;
+    case "rate_limited":
+      return rateLimitText(problem, limits, timeZone);
+    case "invalid_phone":
+      return problem.message || "That phone number isn't valid. Check the country and the number.";
+    case "validation_error":
+      return problem.message || "Check what you typed.";
     case "invalid_code": {
-      const left = error.details.attemptsLeft;
-      if (left === undefined) return { text: "That code isn't right. Check the SMS and try again." };
-      return { text: `That code isn't right. You have ${left} attempt${left === 1 ? "" : "s"} left.` };
+      const left = problem.attemptsLeft;
+      return left === undefined ? "That code isn't right. Check the SMS and try again." : `That code isn't right. You have ${left} attempt${left === 1 ? "" : "s"} left.`;
     }
     case "expired":
-      return { text: "This code has expired. Send a new code to continue.", offerResend: true };
+      return "This code has expired. Send a new code to continue.";
     case "locked":
-      return { text: "Too many wrong codes, so this code is now locked. Send a new code to continue.", offerResend: true };
+      return "Too many wrong codes, so this code is now locked. Send a new code to continue.";
     case "not_found":
-      return { text: "There is no active code for this number any more. Send a new code.", offerResend: true };
-    case "rate_limited":
-      return { text: `Too many attempts. Try again in ${formatWait(error.details.retryAfter ?? 60)}.` };
+      return "There is no active code for this number. Send a new code.";
     case "sms_failed":
-      return { text: "We couldn't send the SMS just now. Please try again in a moment." };
-    case "validation_error":
-      return { text: error.details.fields?.code ?? "Enter the code from the SMS, digits only." };
+      return "We couldn't send the SMS just now. Please try again in a moment.";
+    case "blocked": // the fraud guard: the server's wording discloses no rule
+    case "challenge_required":
+      return problem.message || "Please try again in a moment.";
+    case "database_unavailable":
+      return "The service is busy right now. Please try again in a few seconds.";
     default:
-      return commonMessage(error);
+      return "Something went wrong on our side. Please try again.";
   }
 }
 
-/** signIn() errors after a successful verify: the single-use token was refused or the server failed. */
-export function signInErrorMessage(code: string | null | undefined): FormMessage {
-  if (code === "invalid_code" || code === "expired" || code === "not_found" || code === "CredentialsSignin") {
-    return { text: "Your sign-in expired before it finished. Send a new code to try again.", offerResend: true };
-  }
-  return { text: "We couldn't sign you in just now. Please try again." };
-}
-
-function commonMessage(error: ApiError): FormMessage {
-  if (error.code === "network_error") return { text: "Can't reach the server. Check your connection and try again." };
-  if (error.status === 503) return { text: "The service is busy right now. Please try again in a few seconds." };
-  return { text: "Something went wrong on our side. Please try again." };
+/** "4:32": minutes and seconds left. */
+export function clockWait(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }

@@ -42,7 +42,7 @@ const phoneFragment = z
   .transform((v) => v.replace(/[\s().-]/g, ""))
   .refine((v) => /^\+?\d{1,15}$/.test(v), "Use digits, optionally starting with +");
 
-export const verificationFiltersSchema = z.object({
+const verificationFiltersShape = z.object({
   status: optional(z.enum(VERIFICATION_STATUSES)),
   purpose: optional(text(40)),
   provider: optional(text(40)),
@@ -53,12 +53,20 @@ export const verificationFiltersSchema = z.object({
   to: optional(instant),
 });
 
+/** A reversed range is a mistake to point at, not a silent empty list. */
+const rangeInOrder = (q: { from?: Date; to?: Date }) => !(q.from && q.to && q.from > q.to);
+const RANGE_ERROR = { path: ["from"], message: "'From' is after 'To': swap the dates" };
+
+export const verificationFiltersSchema = verificationFiltersShape.refine(rangeInOrder, RANGE_ERROR);
+
 export type VerificationFilters = z.infer<typeof verificationFiltersSchema>;
 
-export const verificationListQuerySchema = verificationFiltersSchema.extend({
-  cursor: optional(cursor),
-  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
-});
+export const verificationListQuerySchema = verificationFiltersShape
+  .extend({
+    cursor: optional(cursor),
+    limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
+  })
+  .refine(rangeInOrder, RANGE_ERROR);
 
 export const statsQuerySchema = z
   .object({

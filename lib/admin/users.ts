@@ -9,11 +9,19 @@ import type { Prisma } from "../generated/prisma/client";
 import { endUserSessions } from "../auth/session-token";
 import { assertAdminActor, type AdminActor } from "./actor";
 import { afterCursor, decodeCursor, encodeCursor } from "./cursor";
+import { env } from "../env";
+import { phoneSearchFragment } from "./phone-search";
 import { MAX_PAGE_SIZE, type UserListQuery } from "./schemas";
 
 const USER_SELECT = { id: true, phone: true, role: true, createdAt: true, lastLoginAt: true } satisfies Prisma.UserSelect;
 
 export type AdminUser = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
+
+/** A fragment anywhere in the number; one with a trunk 0 ("0712") also as its international form. */
+function phoneContains(fragment: string): Prisma.UserWhereInput {
+  const international = phoneSearchFragment(fragment, env().PHONE_DEFAULT_COUNTRY);
+  return international === fragment ? { phone: { contains: fragment } } : { OR: [{ phone: { contains: fragment } }, { phone: { contains: international } }] };
+}
 
 /** Users, newest first, keyset-paginated on (createdAt desc, id desc). */
 export async function listUsers(actor: AdminActor, db: Db, q: Partial<UserListQuery> = {}): Promise<{ items: AdminUser[]; nextCursor: string | null }> {
@@ -23,7 +31,7 @@ export async function listUsers(actor: AdminActor, db: Db, q: Partial<UserListQu
   const where: Prisma.UserWhereInput = {
     AND: [
       q.role ? { role: q.role } : {},
-      q.phone ? { phone: { contains: q.phone } } : {},
+      q.phone ? phoneContains(q.phone) : {},
       afterCursor(cursor),
     ],
   };

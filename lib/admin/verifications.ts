@@ -8,6 +8,8 @@ import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { assertAdminActor, type AdminActor } from "./actor";
 import { afterCursor, decodeCursor, encodeCursor } from "./cursor";
+import { env } from "../env";
+import { phoneSearchFragment } from "./phone-search";
 import { MAX_PAGE_SIZE, type VerificationFilters } from "./schemas";
 
 /** The columns an admin may see. Deliberately a whitelist: new secret columns stay hidden. */
@@ -83,10 +85,13 @@ export function verificationWhere(filters: VerificationFilters, now: Date): Pris
   if (filters.provider) and.push({ smsProvider: filters.provider });
   if (filters.smsStatus) and.push({ smsStatus: filters.smsStatus });
   if (filters.phone) {
+    // E.164 never starts with 0, so a trunk 0 means a national number ("0712" → "+255712").
+    const phone = phoneSearchFragment(filters.phone, env().PHONE_DEFAULT_COUNTRY);
     if (filters.phoneMatch === "contains") {
-      and.push({ phone: { contains: filters.phone } });
+      // "0712" may also be digits in the middle of a number: match both readings.
+      and.push(phone === filters.phone ? { phone: { contains: phone } } : { OR: [{ phone: { contains: filters.phone } }, { phone: { contains: phone } }] });
     } else {
-      const prefix = filters.phone.startsWith("+") ? filters.phone : `+${filters.phone}`;
+      const prefix = phone.startsWith("+") ? phone : `+${phone}`;
       // The range lets PostgreSQL walk the (phone, createdAt) index under any collation; the
       // LIKE (startsWith) keeps the result exact.
       const upper = prefixUpperBound(prefix);

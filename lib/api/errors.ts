@@ -30,6 +30,8 @@ export type ErrorBody = {
     fields?: Record<string, string>;
     attemptsLeft?: number;
     retryAfter?: number;
+    /** rate_limited: which limit refused (cooldown, phone_hour, phone_day, ip_hour, verify_ip_hour). */
+    limit?: string;
   };
 };
 
@@ -38,7 +40,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { fields?: Record<string, string>; attemptsLeft?: number; retryAfter?: number } = {},
+    readonly details: { fields?: Record<string, string>; attemptsLeft?: number; retryAfter?: number; limit?: string } = {},
   ) {
     super(message);
     this.name = "AppError";

@@ -51,7 +51,10 @@ function errorSchema(codes: readonly ErrorCode[]): Json {
   const properties: Json = { code: { type: "string", enum: [...codes] }, message: { type: "string" } };
   if (codes.includes("validation_error")) properties.fields = { type: "object", additionalProperties: { type: "string" }, description: "Field → what is wrong" };
   if (codes.includes("invalid_code")) properties.attemptsLeft = { type: "integer", minimum: 0 };
-  if (codes.includes("rate_limited")) properties.retryAfter = { type: "integer", minimum: 0, description: "Seconds; also sent as the Retry-After header" };
+  if (codes.includes("rate_limited")) {
+    properties.retryAfter = { type: "integer", minimum: 0, description: "Seconds; also sent as the Retry-After header" };
+    properties.limit = { type: "string", enum: ["cooldown", "phone_hour", "phone_day", "ip_hour", "verify_ip_hour"], description: "rate_limited: which limit refused" };
+  }
   return {
     type: "object",
     required: ["error"],
@@ -92,7 +95,7 @@ const sendResponse = z.object({
 const verifyResponse = z.object({
   status: z.literal("verified"),
   verificationId: z.string(),
-  loginToken: z.string().describe("Single-use; exchange it for a session with the next-auth `phone-otp` provider."),
+  loginToken: z.string().optional().describe("Single-use; exchange it for a session with the next-auth `phone-otp` provider. Absent with \"session\": true."),
   verificationToken: z
     .string()
     .describe(
@@ -100,6 +103,7 @@ const verifyResponse = z.object({
         "purpose, verification_id (= jti), verified_at (ISO 8601), iss (origin of NEXTAUTH_URL, or \"phoneotp\"), iat, exp " +
         "(OTP_VERIFICATION_TOKEN_TTL_SECONDS, default 300). See docs/integration.md.",
     ),
+  session: z.object({ userId: z.string(), phone: z.string() }).optional().describe('With "session": true: the session cookie is set in this response.'),
 });
 
 // The Django guide's bodies. Members are required wherever the guide always sends them.
@@ -180,21 +184,21 @@ const seedVerify = (operationId: string, summary: string) => ({
   },
 });
 
-const OTHER_METHODS = ["get", "put", "patch", "delete"] as const;
+const OTHER_METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const capital = (s: string) => s[0].toUpperCase() + s.slice(1);
 
-/** OPTIONS (204 with Allow) and the methods a POST route refuses (405 with Allow), for one path. */
-function otherMethodsOf(baseId: string, refusal: "api" | "drf"): Json {
+/** OPTIONS (204 with Allow) and the methods a POST (or GET) route refuses (405 with Allow), for one path. */
+function otherMethodsOf(baseId: string, refusal: "api" | "drf", answers: "post" | "get" = "post"): Json {
   const out: Json = {
     options: {
       operationId: `${baseId}Options`,
       summary: "The methods this path answers",
       tags: ["HTTP"],
       security: PUBLIC,
-      responses: { 204: { description: "No body; Allow: POST, OPTIONS", headers: allow } },
+      responses: { 204: { description: `No body; Allow: ${answers.toUpperCase()}, OPTIONS`, headers: allow } },
     },
   };
-  for (const method of OTHER_METHODS) {
+  for (const method of OTHER_METHODS.filter((m) => m !== answers)) {
     out[method] = {
       operationId: `${baseId}${capital(method)}NotAllowed`,
       summary: `${method.toUpperCase()} is not allowed`,
@@ -303,12 +307,15 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
             ...errorResponses("getOtpChallenge"),
           },
         },
+        ...otherMethodsOf("getOtpChallenge", "api", "get"),
       },
       "/api/otp/verify": {
         post: {
           operationId: "verifyOtp",
           summary: "Verify a one-time code",
-          description: "API key scope otp:verify (optional unless OTP_REQUIRE_API_KEY=1). 401: unknown or revoked key; 403: missing scope or address not allowed.",
+          description:
+            "API key scope otp:verify (optional unless OTP_REQUIRE_API_KEY=1). 401: unknown or revoked key; 403: missing scope or address not allowed. " +
+            'With "session": true (same-origin browser requests only, purpose Login), a right code also sets the next-auth session cookie: one round trip from code to session.',
           tags: ["OTP"],
           security: [{}, { apiKey: [] }],
           requestBody: { required: true, content: jsonContent(verifyBody) },

@@ -16,7 +16,7 @@ import { asMethodRefusal, isMethodRefusal } from "./methods";
 type Verdict = { rule: "cross_site" | "origin"; origin: string | null } | null;
 
 /** ALLOWED_ORIGINS, else the origin of NEXTAUTH_URL, else (development) the request's own origin. */
-function allowedOrigins(req: Request): string[] {
+export function allowedOrigins(req: Request): string[] {
   const config = env();
   if (config.ALLOWED_ORIGINS.length) return config.ALLOWED_ORIGINS;
   return [config.NEXTAUTH_URL ? new URL(config.NEXTAUTH_URL).origin : new URL(req.url).origin];

@@ -17,8 +17,8 @@ import { log } from "@/lib/log";
 import { getOtpContext } from "@/lib/otp/context";
 import { consumeLoginToken, verifyOtp } from "@/lib/otp/service";
 import { DEFAULT_AFTER_LOGIN, safeCallbackUrl } from "./callback-url";
-import { checkSessionToken, createSessionToken, endSession, SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS, SessionEndedError } from "./session-token";
-import { adminPhoneSet, recordAuthEvent, recordLogin, type RequestMeta, type UserRole } from "./users";
+import { checkSessionToken, createSessionToken, recordSignOut, recordVerifiedLogin, SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS, SessionEndedError } from "./session-token";
+import { type RequestMeta, type UserRole } from "./users";
 
 declare module "next-auth" {
   interface User {
@@ -69,13 +69,7 @@ async function authorize(credentials: Record<string, string> | undefined, meta: 
       "loginToken" in parsed.data
         ? await consumeLoginToken(ctx, { token: parsed.data.loginToken, purpose: LOGIN_PURPOSE })
         : await verifyOtp(ctx, { ...parsed.data, purpose: LOGIN_PURPOSE, ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined });
-    const config = env();
-    const user = await recordLogin(ctx.db, {
-      phone,
-      verificationId,
-      adminPhones: adminPhoneSet(config.ADMIN_PHONES, config.PHONE_DEFAULT_COUNTRY),
-      ...meta,
-    });
+    const user = await recordVerifiedLogin({ phone, verificationId, ...meta });
     return { id: user.id, phone: user.phone, role: user.role };
   } catch (error) {
     if (error instanceof AppError) throw new Error(error.code);
@@ -139,13 +133,6 @@ export const authOptions: AuthOptions = {
   },
   events: {
     async signOut({ token }) {
-      if (!token?.sub) return;
-      try {
-        // Ends the session on the server: a copy of this cookie is refused from now on.
-        if (token.sid) await endSession(await getDb(), token.sid);
-      } catch (error) {
-        log.error("sign-out could not end the session", { error: error instanceof Error ? error.name : typeof error });
-      }
       let meta: RequestMeta = {};
       try {
         // The sign-out route runs inside a request, so its headers are in scope here.
@@ -153,11 +140,8 @@ export const authOptions: AuthOptions = {
       } catch {
         // outside a request (not expected): record the event without ip/user agent
       }
-      try {
-        await recordAuthEvent(await getDb(), { type: "sign_out", userId: token.sub, phone: token.phone, ...meta });
-      } catch (error) {
-        log.error("sign-out audit failed", { error: error instanceof Error ? error.name : typeof error });
-      }
+      // Ends the server-side session (a copy of this cookie is refused from now on) and audits it.
+      await recordSignOut(token, meta);
     },
   },
 };

@@ -8,14 +8,21 @@
  */
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { encode, type JWT } from "next-auth/jwt";
-import type { Db } from "@/lib/db";
+import { decode, encode, type JWT } from "next-auth/jwt";
+import { getDb, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { UserRole } from "./users";
+import { log } from "@/lib/log";
+import { adminPhoneSet, recordAuthEvent, recordLogin, type AuthUser, type RequestMeta, type UserRole } from "./users";
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 /** How often a used session's expiry moves forward (one write per session per day at most). */
 export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
+
+export type SessionCookie = {
+  name: string;
+  value: string;
+  options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; maxAge: number };
+};
 
 export type SessionTokenPayload = { sub: string; phone: string; role: UserRole; sid: string };
 
@@ -88,13 +95,61 @@ export function sessionCookieName(): string {
  * The session cookie for a payload from createSessionToken(), exactly as next-auth sets it (same
  * name, encryption, lifetime and flags), for a response that signs the user in by itself.
  */
-export async function encodeSessionCookie(
-  payload: SessionTokenPayload,
-): Promise<{ name: string; value: string; options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; maxAge: number } }> {
+export async function encodeSessionCookie(payload: SessionTokenPayload): Promise<SessionCookie> {
   const value = await encode({ token: payload, secret: env().NEXTAUTH_SECRET, maxAge: SESSION_MAX_AGE_SECONDS });
   return {
     name: sessionCookieName(),
     value,
     options: { httpOnly: true, sameSite: "lax", path: "/", secure: !!env().NEXTAUTH_URL?.startsWith("https://"), maxAge: SESSION_MAX_AGE_SECONDS },
   };
+}
+
+/** Records a login proved by a verification and returns the user (what authorize() returns). */
+export async function recordVerifiedLogin(input: { phone: string; verificationId?: string } & RequestMeta): Promise<AuthUser> {
+  const config = env();
+  return recordLogin(await getDb(), {
+    ...input,
+    adminPhones: adminPhoneSet(config.ADMIN_PHONES, config.PHONE_DEFAULT_COUNTRY),
+  });
+}
+
+/**
+ * Login, server-side session and cookie in one step: what a correct code turns into for a response
+ * that signs the user in by itself (POST /api/otp/verify with "session": true, POST /login/verify).
+ * The same createSessionToken() as next-auth's jwt callback, so the same AuthSession row.
+ */
+export async function startSession(input: { phone: string; verificationId?: string } & RequestMeta): Promise<{ user: AuthUser; cookie: SessionCookie }> {
+  const user = await recordVerifiedLogin(input);
+  const payload = await createSessionToken(await getDb(), user);
+  return { user, cookie: await encodeSessionCookie(payload) };
+}
+
+/** The token of a request's session cookie (null when absent, expired or forged); not checked against the database. */
+export async function readSessionToken(req: Request): Promise<JWT | null> {
+  const name = sessionCookieName();
+  const raw = req.headers.get("cookie")?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));
+  if (!raw) return null;
+  try {
+    return await decode({ token: decodeURIComponent(raw.slice(name.length + 1)), secret: env().NEXTAUTH_SECRET });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sign-out, the same for next-auth's signOut event and POST /logout: ends the token's server-side
+ * session (a copy of the cookie is refused from now on), then records the sign_out audit event.
+ */
+export async function recordSignOut(token: JWT | null, meta: RequestMeta): Promise<void> {
+  if (!token?.sub) return;
+  try {
+    if (typeof token.sid === "string" && token.sid) await endSession(await getDb(), token.sid);
+  } catch (error) {
+    log.error("sign-out could not end the session", { error: error instanceof Error ? error.name : typeof error });
+  }
+  try {
+    await recordAuthEvent(await getDb(), { type: "sign_out", userId: token.sub, phone: token.phone, ...meta });
+  } catch (error) {
+    log.error("sign-out audit failed", { error: error instanceof Error ? error.name : typeof error });
+  }
 }

@@ -93,9 +93,9 @@ function secondsUntil(now: Date, at: Date): number {
   return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
 }
 
-function rateLimited(now: Date, until: Date, what: string): AppError {
+function rateLimited(now: Date, until: Date, what: string, limit: string): AppError {
   const retryAfter = secondsUntil(now, until);
-  return new AppError("rate_limited", `${what} Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`, { retryAfter });
+  return new AppError("rate_limited", `${what} Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`, { retryAfter, limit });
 }
 
 /** Why otp_begin_send refused, in the words the user sees. */
@@ -160,7 +160,7 @@ export async function sendOtp(
     // Nothing is sent: give back the budgets this send took (a refused request costs no budget).
     if (ticket) await releaseGuardedSend(ctx, ticket);
     await recordLimit(ctx, gate.refused_rule, phone.e164, input);
-    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.");
+    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.", gate.refused_rule);
   }
 
   if (input.apiKeyId) {
@@ -256,7 +256,7 @@ export async function verifyOtp(
   if (!row.id && !row.status && ipLimit && row.ip_oldest) {
     count("rate_limited");
     await recordLimit(ctx, "verify_ip_hour", phone, input);
-    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.");
+    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.", "verify_ip_hour");
   }
   // Without a pending code, r_status says why (expired, locked or not_found), already recorded.
   const result = row.status;

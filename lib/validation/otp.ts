@@ -35,6 +35,8 @@ export const verifyOtpSchema = z.object({
     // ASCII after toAsciiDigits: superscripts, circled numbers and letters stay refused.
     .regex(/^[0-9]{4,10}$/, "The code is 4 to 10 digits (0–9)."),
   purpose,
+  /** Sign in with this code: the answer sets the session cookie (same-origin browser requests only). */
+  session: z.boolean({ error: "session must be true or false." }).optional(),
 });
 
 export const loginTokenSchema = z.object({ token: z.string().min(20).max(200), purpose });

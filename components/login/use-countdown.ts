@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 
 /** Whole seconds until `until` (0 when past or unset), ticking while it counts down. */
-export function useResendTimer(until: number | null): number {
+export function useCountdown(until: number | null | undefined): number {
   const [now, setNow] = useState(() => Date.now());
   const remaining = until ? Math.max(0, Math.ceil((until - now) / 1000)) : 0;
   useEffect(() => {

@@ -1,32 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAfricasTalkingProvider, type AfricasTalkingConfig } from "./africastalking";
 import { createSmsSender } from "./sender";
-import { closedPortUrl, reply, spyOnLogs, startFakeGateway, testEnv, type FakeGateway, type GatewayHandler } from "./test-gateway";
+import { closedPortUrl, reply, startFakeGateway, testEnv, withFakeGateway } from "./test-gateway";
 import type { SmsErrorCode } from "./types";
 
 const API_KEY = "atsk_0f3b9c2d7e1a4b5c6d7e8f90a1b2c3d4";
 const CODE = "482913";
 const message = { to: "+254711000222", text: `Your PhoneOTP code is ${CODE}.`, purpose: "Login" };
 
-let answer: GatewayHandler;
-let gateway: FakeGateway;
-let logs: ReturnType<typeof spyOnLogs>;
-
-beforeAll(async () => {
-  gateway = await startFakeGateway((req, res, i) => answer(req, res, i));
-});
-afterAll(() => gateway.close());
-beforeEach(() => {
-  gateway.requests.length = 0;
-  logs = spyOnLogs();
-});
-afterEach(() => {
-  for (const line of logs.lines) for (const secret of [CODE, API_KEY]) expect(line).not.toContain(secret);
-  logs.restore();
-});
+const fake = withFakeGateway([CODE, API_KEY]);
 
 function config(extra: Partial<AfricasTalkingConfig> = {}): AfricasTalkingConfig {
-  return { AT_API_URL: gateway.url, AT_USERNAME: "sandbox", AT_API_KEY: API_KEY, AT_SENDER_ID: "PHONEOTP", ...extra };
+  return { AT_API_URL: fake.gateway.url, AT_USERNAME: "sandbox", AT_API_KEY: API_KEY, AT_SENDER_ID: "PHONEOTP", ...extra };
 }
 const send = (extra: Partial<AfricasTalkingConfig> = {}, signal = AbortSignal.timeout(5_000)) => createAfricasTalkingProvider(config(extra)).send(message, signal);
 
@@ -43,9 +28,9 @@ function atAnswer(statusCode: number, status: string, messageId = statusCode < 2
 
 describe("Africa's Talking provider", () => {
   it("posts a form to {AT_API_URL}/version1/messaging with the apiKey header and reads the recipient's messageId", async () => {
-    answer = (_req, res) => reply(res, 201, atAnswer(101, "Success"));
+    fake.answer = (_req, res) => reply(res, 201, atAnswer(101, "Success"));
     const result = await send();
-    const req = gateway.requests[0];
+    const req = fake.gateway.requests[0];
     expect(req.method).toBe("POST");
     expect(req.path).toBe("/version1/messaging");
     expect(req.headers.apikey).toBe(API_KEY);
@@ -56,9 +41,9 @@ describe("Africa's Talking provider", () => {
   });
 
   it("omits `from` when no sender id is configured (the account's default is used)", async () => {
-    answer = (_req, res) => reply(res, 201, atAnswer(102, "Queued"));
+    fake.answer = (_req, res) => reply(res, 201, atAnswer(102, "Queued"));
     expect(await send({ AT_SENDER_ID: undefined })).toMatchObject({ ok: true, providerMessageId: "ATXid_5a1b" });
-    expect(new URLSearchParams(gateway.requests[0].body).has("from")).toBe(false);
+    expect(new URLSearchParams(fake.gateway.requests[0].body).has("from")).toBe(false);
   });
 
   const refusals: [number, string, SmsErrorCode, boolean][] = [
@@ -75,43 +60,43 @@ describe("Africa's Talking provider", () => {
     [502, "RejectedByGateway", "unknown", false],
   ];
   it.each(refusals)("maps recipient statusCode %i (%s) to %s, retried: %s", async (code, status, errorCode, transient) => {
-    answer = (_req, res) => reply(res, 201, atAnswer(code, status));
+    fake.answer = (_req, res) => reply(res, 201, atAnswer(code, status));
     expect(await send()).toMatchObject({ ok: false, status: "failed", errorCode, transient, errorMessage: `${status} (${code})`, httpStatus: 201 });
   });
 
   it("treats an accepted status without a messageId as unconfirmed (never retried)", async () => {
-    answer = (_req, res) => reply(res, 201, atAnswer(101, "Success", "None"));
+    fake.answer = (_req, res) => reply(res, 201, atAnswer(101, "Success", "None"));
     expect(await send()).toMatchObject({ ok: false, status: "unconfirmed", errorCode: "bad_response" });
   });
 
   it("reads the plain-text 401 'The supplied authentication is invalid' as invalid credentials", async () => {
-    answer = (_req, res) => reply(res, 401, "The supplied authentication is invalid", "text/plain");
+    fake.answer = (_req, res) => reply(res, 401, "The supplied authentication is invalid", "text/plain");
     expect(await send()).toMatchObject({ ok: false, status: "failed", errorCode: "invalid_credentials", transient: false, httpStatus: 401 });
   });
 
   it("reads a 400 'Invalid phone number' as an invalid number", async () => {
-    answer = (_req, res) => reply(res, 400, "Invalid phone number", "text/plain");
+    fake.answer = (_req, res) => reply(res, 400, "Invalid phone number", "text/plain");
     expect(await send()).toMatchObject({ ok: false, errorCode: "invalid_number", httpStatus: 400 });
   });
 
   it("does not trust an HTML page answered with HTTP 200 (unconfirmed), and reports a 404 HTML page as not sent", async () => {
-    answer = (_req, res) => reply(res, 200, "<html><title>Maintenance</title></html>", "text/html");
+    fake.answer = (_req, res) => reply(res, 200, "<html><title>Maintenance</title></html>", "text/html");
     expect(await send()).toMatchObject({ ok: false, status: "unconfirmed", errorCode: "bad_response", errorMessage: "HTML page (HTTP 200): Maintenance" });
-    answer = (_req, res) => reply(res, 404, "<html><title>Not Found</title></html>", "text/html");
+    fake.answer = (_req, res) => reply(res, 404, "<html><title>Not Found</title></html>", "text/html");
     expect(await send()).toMatchObject({ ok: false, status: "failed", errorCode: "bad_response", transient: false });
   });
 
   it("retries a 503 and a 429, but not a 500 page (the gateway may have queued it)", async () => {
-    answer = (_req, res) => reply(res, 503, "Service Unavailable", "text/plain");
+    fake.answer = (_req, res) => reply(res, 503, "Service Unavailable", "text/plain");
     expect(await send()).toMatchObject({ status: "failed", errorCode: "server_error", transient: true });
-    answer = (_req, res) => reply(res, 429, "Too Many Requests", "text/plain");
+    fake.answer = (_req, res) => reply(res, 429, "Too Many Requests", "text/plain");
     expect(await send()).toMatchObject({ status: "failed", errorCode: "rate_limited", transient: true });
-    answer = (_req, res) => reply(res, 500, "<html><title>500</title></html>", "text/html");
+    fake.answer = (_req, res) => reply(res, 500, "<html><title>500</title></html>", "text/html");
     expect(await send()).toMatchObject({ status: "unconfirmed", errorCode: "server_error", transient: false });
   });
 
   it("reports a gateway that never answers as an unconfirmed timeout and a closed port as a retried network error", async () => {
-    answer = () => {};
+    fake.answer = () => {};
     expect(await send({}, AbortSignal.timeout(100))).toMatchObject({ status: "unconfirmed", errorCode: "timeout" });
     expect(await send({ AT_API_URL: await closedPortUrl() })).toMatchObject({ status: "failed", errorCode: "network_error", transient: true });
   });
@@ -123,13 +108,13 @@ describe("Africa's Talking provider", () => {
 
 describe("SMS_ROUTES", () => {
   it("sends Kenyan numbers through Africa's Talking and others through the catch-all route, failing over in route order", async () => {
-    answer = (_req, res) => reply(res, 201, atAnswer(101, "Success"));
+    fake.answer = (_req, res) => reply(res, 201, atAnswer(101, "Success"));
     const twilio = await startFakeGateway((_req, res) => reply(res, 201, JSON.stringify({ sid: "SMroute" })));
     try {
       const env = testEnv({
         SMS_PROVIDER: "twilio",
         SMS_ROUTES: "KE:africastalking,twilio;*:twilio",
-        AT_API_URL: gateway.url,
+        AT_API_URL: fake.gateway.url,
         AT_USERNAME: "sandbox",
         AT_API_KEY: API_KEY,
         TWILIO_API_URL: twilio.url,
@@ -141,7 +126,7 @@ describe("SMS_ROUTES", () => {
       const sender = createSmsSender(env);
       expect((await sender.send(message)).attempts.map((a) => a.provider)).toEqual(["africastalking"]);
       expect((await sender.send({ ...message, to: "+255712000333" })).attempts.map((a) => a.provider)).toEqual(["twilio"]);
-      answer = (_req, res) => reply(res, 201, atAnswer(405, "InsufficientBalance"));
+      fake.answer = (_req, res) => reply(res, 201, atAnswer(405, "InsufficientBalance"));
       expect((await sender.send(message)).attempts.map((a) => [a.provider, a.errorCode ?? "ok"])).toEqual([
         ["africastalking", "insufficient_credit"],
         ["twilio", "ok"],

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { parseEnv, type Env } from "../env";
 
 export type RecordedRequest = { method: string; path: string; headers: IncomingMessage["headers"]; body: string };
@@ -65,4 +65,29 @@ export const TEST_SECRETS = { OTP_SECRET: "t".repeat(32), NEXTAUTH_SECRET: "n".r
 /** A full, validated configuration as lib/env would parse it, from test-specific variables. */
 export function testEnv(vars: Record<string, string>): Env {
   return parseEnv({ NODE_ENV: "test", ...TEST_SECRETS, ...vars });
+}
+
+/**
+ * One fake gateway for a test file: started before its tests, emptied and log-spied before each,
+ * and after each test no log line may contain any of `secrets`. Tests set `fake.answer`.
+ */
+export function withFakeGateway(secrets: string[]) {
+  const fake = {
+    answer: ((_req, res) => reply(res, 500, "no answer set")) as GatewayHandler,
+    gateway: undefined as unknown as FakeGateway,
+    logs: undefined as unknown as ReturnType<typeof spyOnLogs>,
+  };
+  beforeAll(async () => {
+    fake.gateway = await startFakeGateway((req, res, i) => fake.answer(req, res, i));
+  });
+  afterAll(() => fake.gateway.close());
+  beforeEach(() => {
+    fake.gateway.requests.length = 0;
+    fake.logs = spyOnLogs();
+  });
+  afterEach(() => {
+    for (const line of fake.logs.lines) for (const secret of secrets) expect(line).not.toContain(secret);
+    fake.logs.restore();
+  });
+  return fake;
 }

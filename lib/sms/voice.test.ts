@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { reply, spyOnLogs, startFakeGateway, type FakeGateway, type GatewayHandler } from "./test-gateway";
+import { describe, expect, it } from "vitest";
+import { reply, withFakeGateway } from "./test-gateway";
 import { createTwilioVoiceProvider, voiceTwiml, type TwilioVoiceConfig } from "./voice";
 
 const SID = "AC0123456789abcdef0123456789abcdef";
@@ -7,26 +7,11 @@ const TOKEN = "twilio-voice-token-19ce";
 const CODE = "204817";
 const message = { to: "+14155550142", text: `Your PhoneOTP code is ${CODE}.`, purpose: "Login", code: CODE };
 
-let answer: GatewayHandler;
-let gateway: FakeGateway;
-let logs: ReturnType<typeof spyOnLogs>;
-
-beforeAll(async () => {
-  gateway = await startFakeGateway((req, res, i) => answer(req, res, i));
-});
-afterAll(() => gateway.close());
-beforeEach(() => {
-  gateway.requests.length = 0;
-  logs = spyOnLogs();
-});
-afterEach(() => {
-  for (const line of logs.lines) for (const secret of [CODE, TOKEN]) expect(line).not.toContain(secret);
-  logs.restore();
-});
+const fake = withFakeGateway([CODE, TOKEN]);
 
 function config(extra: Partial<TwilioVoiceConfig> = {}): TwilioVoiceConfig {
   return {
-    TWILIO_API_URL: gateway.url,
+    TWILIO_API_URL: fake.gateway.url,
     TWILIO_ACCOUNT_SID: SID,
     TWILIO_AUTH_TOKEN: TOKEN,
     TWILIO_FROM: "+15005550006",
@@ -40,9 +25,9 @@ const send = (extra: Partial<TwilioVoiceConfig> = {}) => createTwilioVoiceProvid
 
 describe("Twilio voice provider", () => {
   it("creates a call with inline TwiML reading the code digit by digit, twice, from TWILIO_FROM by default", async () => {
-    answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA0123456789abcdef0123456789abcdef", status: "queued" }));
+    fake.answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA0123456789abcdef0123456789abcdef", status: "queued" }));
     const result = await send();
-    const req = gateway.requests[0];
+    const req = fake.gateway.requests[0];
     expect(req.path).toBe(`/2010-04-01/Accounts/${SID}/Calls.json`);
     expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:${TOKEN}`).toString("base64")}`);
     const form = new URLSearchParams(req.body);
@@ -55,9 +40,9 @@ describe("Twilio voice provider", () => {
   });
 
   it("calls from TWILIO_VOICE_FROM when set", async () => {
-    answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA1" }));
+    fake.answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA1" }));
     await send({ TWILIO_VOICE_FROM: "+15005550009" });
-    expect(new URLSearchParams(gateway.requests[0].body).get("From")).toBe("+15005550009");
+    expect(new URLSearchParams(fake.gateway.requests[0].body).get("From")).toBe("+15005550009");
   });
 
   it("speaks a supported language and falls back to English for one <Say> cannot speak", () => {
@@ -67,11 +52,11 @@ describe("Twilio voice provider", () => {
   });
 
   it("maps Twilio's refusals (21211 invalid number, 20003 credentials) and an HTML 503 page", async () => {
-    answer = (_req, res) => reply(res, 400, JSON.stringify({ code: 21211, message: "Invalid 'To' Phone Number", status: 400 }));
+    fake.answer = (_req, res) => reply(res, 400, JSON.stringify({ code: 21211, message: "Invalid 'To' Phone Number", status: 400 }));
     expect(await send()).toMatchObject({ provider: "twilio_voice", ok: false, errorCode: "invalid_number", status: "failed" });
-    answer = (_req, res) => reply(res, 401, JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
+    fake.answer = (_req, res) => reply(res, 401, JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
     expect(await send()).toMatchObject({ errorCode: "invalid_credentials" });
-    answer = (_req, res) => reply(res, 503, "<html><title>Service Unavailable</title></html>", "text/html");
+    fake.answer = (_req, res) => reply(res, 503, "<html><title>Service Unavailable</title></html>", "text/html");
     expect(await send()).toMatchObject({ errorCode: "server_error", transient: true });
   });
 });

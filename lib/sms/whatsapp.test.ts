@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closedPortUrl, reply, spyOnLogs, startFakeGateway, type FakeGateway, type GatewayHandler } from "./test-gateway";
+import { describe, expect, it } from "vitest";
+import { closedPortUrl, reply, type GatewayHandler, withFakeGateway } from "./test-gateway";
 import type { SmsErrorCode } from "./types";
 import { createWhatsAppProvider, validateWhatsAppSignature, type WhatsAppConfig } from "./whatsapp";
 
@@ -8,26 +8,11 @@ const TOKEN = "EAAGwhatsapp-token-77f1";
 const CODE = "550371";
 const message = { to: "+255712000666", text: `Your PhoneOTP code is ${CODE}.`, purpose: "Login", code: CODE };
 
-let answer: GatewayHandler;
-let gateway: FakeGateway;
-let logs: ReturnType<typeof spyOnLogs>;
-
-beforeAll(async () => {
-  gateway = await startFakeGateway((req, res, i) => answer(req, res, i));
-});
-afterAll(() => gateway.close());
-beforeEach(() => {
-  gateway.requests.length = 0;
-  logs = spyOnLogs();
-});
-afterEach(() => {
-  for (const line of logs.lines) for (const secret of [CODE, TOKEN]) expect(line).not.toContain(secret);
-  logs.restore();
-});
+const fake = withFakeGateway([CODE, TOKEN]);
 
 function config(extra: Partial<WhatsAppConfig> = {}): WhatsAppConfig {
   return {
-    WHATSAPP_API_URL: `${gateway.url}/v21.0`,
+    WHATSAPP_API_URL: `${fake.gateway.url}/v21.0`,
     WHATSAPP_TOKEN: TOKEN,
     WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
     WHATSAPP_TEMPLATE: "otp_login",
@@ -41,10 +26,10 @@ const graphError = (code: number, msg: string, status = 400) => (_req: unknown, 
 
 describe("WhatsApp Cloud API provider", () => {
   it("posts the authentication template with the code in the body and the copy-code button, with the Bearer token", async () => {
-    answer = (_req, res) =>
+    fake.answer = (_req, res) =>
       reply(res, 200, JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: "255712000666", wa_id: "255712000666" }], messages: [{ id: "wamid.HBgLMjU1NzEyMDAwNjY2FQIAERgSQTE=", message_status: "accepted" }] }));
     const result = await send();
-    const req = gateway.requests[0];
+    const req = fake.gateway.requests[0];
     expect(req.method).toBe("POST");
     expect(req.path).toBe("/v21.0/106540352242922/messages");
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -79,23 +64,23 @@ describe("WhatsApp Cloud API provider", () => {
     [368, "account_blocked", false, 400],
   ];
   it.each(errors)("maps Graph error %i to %s (retried: %s)", async (code, errorCode, transient, status) => {
-    answer = graphError(code, `Error ${code} details`, status);
+    fake.answer = graphError(code, `Error ${code} details`, status);
     const result = await send();
     expect(result).toMatchObject({ ok: false, status: "failed", errorCode, transient, httpStatus: status });
     expect(result.errorMessage).toMatch(new RegExp(`^WhatsApp ${code}: `));
   });
 
   it("does not trust a 200 without a message id or an HTML page (unconfirmed), and retries nothing after a 500", async () => {
-    answer = (_req, res) => reply(res, 200, JSON.stringify({ messaging_product: "whatsapp" }));
+    fake.answer = (_req, res) => reply(res, 200, JSON.stringify({ messaging_product: "whatsapp" }));
     expect(await send()).toMatchObject({ status: "unconfirmed", errorCode: "bad_response" });
-    answer = (_req, res) => reply(res, 200, "<html><title>Facebook</title></html>", "text/html");
+    fake.answer = (_req, res) => reply(res, 200, "<html><title>Facebook</title></html>", "text/html");
     expect(await send()).toMatchObject({ status: "unconfirmed", errorCode: "bad_response" });
-    answer = (_req, res) => reply(res, 500, "<html><title>Sorry, something went wrong</title></html>", "text/html");
+    fake.answer = (_req, res) => reply(res, 500, "<html><title>Sorry, something went wrong</title></html>", "text/html");
     expect(await send()).toMatchObject({ status: "unconfirmed", errorCode: "server_error", transient: false });
   });
 
   it("reports a hung API as an unconfirmed timeout and a closed port as a retried network error", async () => {
-    answer = () => {};
+    fake.answer = () => {};
     expect(await send({}, AbortSignal.timeout(100))).toMatchObject({ status: "unconfirmed", errorCode: "timeout" });
     expect(await send({ WHATSAPP_API_URL: await closedPortUrl() })).toMatchObject({ status: "failed", errorCode: "network_error", transient: true });
   });

@@ -13,6 +13,7 @@ import { parseCountryBudgets, parseTestNumbers } from "./otp/config";
 import { parseHttpHeaders, parseHttpSuccessRule } from "./sms/http-rules";
 import { parseChannelRoutes, parseSmsRoutes } from "./sms/routes";
 import { SMS_PROVIDER_NAMES } from "./sms/types";
+import { isShippedLocale, SHIPPED_LOCALES } from "./i18n/locales";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -83,6 +84,10 @@ const schema = z.object({
   OTP_TEST_NUMBERS: z.preprocess((v) => emptyToUndefined(v) ?? "", z.string()),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool(),
   OTP_REQUIRE_API_KEY: bool(),
+
+  // Languages (docs/i18n.md): which shipped locales to offer, and the fallback.
+  DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.string().trim().toLowerCase().default("en")),
+  LOCALES: list(SHIPPED_LOCALES.join(","), (code) => code.toLowerCase()),
 
   PHONE_DEFAULT_COUNTRY: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().length(2).default("TZ")),
   PHONE_ALLOWED_COUNTRIES: list("", (code) => code.toUpperCase()),
@@ -268,6 +273,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
   }
   if (e.OTP_PURPOSES.length === 0) problems.push("OTP_PURPOSES: list at least one purpose");
+  for (const code of e.LOCALES) {
+    if (!isShippedLocale(code)) report("LOCALES", `'${code}' is not a shipped locale (use ${SHIPPED_LOCALES.join(", ")})`);
+  }
+  if (!isShippedLocale(e.DEFAULT_LOCALE)) report("DEFAULT_LOCALE", `'${e.DEFAULT_LOCALE}' is not a shipped locale (use ${SHIPPED_LOCALES.join(", ")})`);
+  else if (!e.LOCALES.includes(e.DEFAULT_LOCALE)) report("DEFAULT_LOCALE", `'${e.DEFAULT_LOCALE}' is not in LOCALES (${e.LOCALES.join(", ")})`);
   if (!isSupportedCountry(e.PHONE_DEFAULT_COUNTRY)) report("PHONE_DEFAULT_COUNTRY", `'${e.PHONE_DEFAULT_COUNTRY}' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)`);
   const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => c !== "*" && c !== NON_GEOGRAPHIC && !isSupportedCountry(c));
   if (unknownCountries.length) report("PHONE_ALLOWED_COUNTRIES", `not ISO 3166-1 country codes with a numbering plan: ${unknownCountries.join(", ")}`);

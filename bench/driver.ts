@@ -70,6 +70,9 @@ export const PRODUCT_LOGIN: ApiStyle = {
   login: "product",
   sessionPath: "/api/auth/session",
   sessionOk: (body, phone) => (body as { user?: { phone?: string } } | null)?.user?.phone === phone,
+  // A browser's POST names its page's origin; "session": true is refused without it (a 403 for every
+  // verify of the first run after the login issue: the driver sent none).
+  headers: (origin) => ({ origin }),
 };
 
 /** Better Auth's phoneNumber plugin under its default base path; its verify signs up and signs in. */

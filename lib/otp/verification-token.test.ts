@@ -142,4 +142,12 @@ describeEachDatabase("verification tokens", (use) => {
     expect(decodeProtectedHeader(next).kid).not.toBe(kid);
     expect((await db.signingKey.findUniqueOrThrow({ where: { id: kid } })).retiredAt).not.toBeNull();
   });
+
+  it("creates one key, not one per verify, when many verifies find none at once (a fresh start under load)", async () => {
+    const db = use().db;
+    await db.signingKey.deleteMany({});
+    const tokens = await Promise.all(Array.from({ length: 16 }, () => signVerificationToken(db, config(), claims(), new Date())));
+    expect(new Set(tokens.map((t) => decodeProtectedHeader(t).kid)).size).toBe(1);
+    expect(await db.signingKey.count()).toBe(1);
+  });
 });

@@ -31,8 +31,10 @@ export type VerificationClaims = {
 };
 
 type ActiveKey = { kid: string; key: CryptoKey | Uint8Array; secret: string; loadedAt: number };
-// Per database client (one per process in the app; tests open several).
-const globalForKeys = globalThis as unknown as { __otpSigningKey?: WeakMap<Db, ActiveKey> };
+// Per database client (one per process in the app; tests open several). `…Loading`: the load in
+// flight, shared by every verify that misses the cache meanwhile (issue 19: at start 32 concurrent
+// verifies each found no key and each created one — 27 SigningKey rows in a 99-cycle bench run).
+const globalForKeys = globalThis as unknown as { __otpSigningKey?: WeakMap<Db, ActiveKey>; __otpSigningKeyLoading?: WeakMap<Db, Promise<ActiveKey>> };
 
 function encryptionKey(secret: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "phoneotp", "signing-key-encryption:v1", 32));
@@ -87,9 +89,21 @@ function publishedFor(config: TokenConfig): number {
 
 /** The key that signs now: the newest one whose activation time has come and that has not retired. */
 async function activeKey(db: Db, config: TokenConfig, now: Date): Promise<ActiveKey> {
-  const cache = (globalForKeys.__otpSigningKey ??= new WeakMap());
-  const cached = cache.get(db);
+  const cached = globalForKeys.__otpSigningKey?.get(db);
   if (cached && cached.secret === config.secret && Date.now() - cached.loadedAt < CACHE_MS) return cached;
+  const loading = (globalForKeys.__otpSigningKeyLoading ??= new WeakMap());
+  let load = loading.get(db);
+  if (!load) {
+    load = loadActiveKey(db, config, now).finally(() => loading.delete(db));
+    loading.set(db, load);
+  }
+  const key = await load;
+  // A load started under another secret (tests switch it) is not this caller's key.
+  return key.secret === config.secret ? key : loadActiveKey(db, config, now);
+}
+
+async function loadActiveKey(db: Db, config: TokenConfig, now: Date): Promise<ActiveKey> {
+  const cache = (globalForKeys.__otpSigningKey ??= new WeakMap());
   const rows = await db.signingKey.findMany({
     where: { activatesAt: { lte: now }, OR: [{ retiredAt: null }, { retiredAt: { gt: now } }] },
     orderBy: { activatesAt: "desc" },
@@ -109,12 +123,13 @@ async function activeKey(db: Db, config: TokenConfig, now: Date): Promise<Active
   // No usable key yet (first start, or OTP_SECRET changed): create one that signs at once. Two
   // instances racing here each create one; both are published, so both sets of tokens verify.
   await createSigningKey(db, config.secret, now);
-  return activeKey(db, config, now);
+  return loadActiveKey(db, config, now);
 }
 
 /** Forgets the cached signing key (tests; rotation takes effect within CACHE_MS otherwise). */
 export function clearSigningKeyCache(db: Db) {
   globalForKeys.__otpSigningKey?.delete(db);
+  globalForKeys.__otpSigningKeyLoading?.delete(db);
 }
 
 /**

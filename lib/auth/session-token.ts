@@ -7,7 +7,7 @@
  * session, and the role and phone come from the database, never from the token.
  */
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { getDb, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -106,22 +106,54 @@ export async function encodeSessionCookie(payload: SessionTokenPayload): Promise
 
 /** Records a login proved by a verification and returns the user (what authorize() returns). */
 export async function recordVerifiedLogin(input: { phone: string; verificationId?: string } & RequestMeta): Promise<AuthUser> {
-  const config = env();
-  return recordLogin(await getDb(), {
-    ...input,
-    adminPhones: adminPhoneSet(config.ADMIN_PHONES, config.PHONE_DEFAULT_COUNTRY),
-  });
+  return recordLogin(await getDb(), { ...input, adminPhones: adminPhones() });
 }
 
 /**
  * Login, server-side session and cookie in one step: what a correct code turns into for a response
  * that signs the user in by itself (POST /api/otp/verify with "session": true, POST /login/verify).
- * The same createSessionToken() as next-auth's jwt callback, so the same AuthSession row.
+ * The same rows as next-auth's path (recordLogin, then createSessionToken in the jwt callback) — the
+ * user upserted and stamped, the verification linked to it, the sign_in AuditEvent, the AuthSession
+ * row — written by one statement instead of four (issue 19: four round trips were most of the
+ * login's cost). ON CONFLICT makes two first logins of one phone at once meet on one user.
  */
 export async function startSession(input: { phone: string; verificationId?: string } & RequestMeta): Promise<{ user: AuthUser; cookie: SessionCookie }> {
-  const user = await recordVerifiedLogin(input);
-  const payload = await createSessionToken(await getDb(), user);
-  return { user, cookie: await encodeSessionCookie(payload) };
+  const db = await getDb();
+  const now = new Date();
+  const isAdmin = adminPhones().has(input.phone);
+  const sid = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000);
+  const [user] = await db.$queryRaw<AuthUser[]>`
+    WITH u AS (
+      INSERT INTO "User" AS x (id, phone, role, "createdAt", "lastLoginAt")
+      VALUES (${randomUUID()}, ${input.phone}, ${isAdmin ? "ADMIN" : "USER"}::"Role", ${now}::timestamp, ${now}::timestamp)
+      ON CONFLICT (phone) DO UPDATE SET "lastLoginAt" = EXCLUDED."lastLoginAt",
+        role = CASE WHEN ${isAdmin} THEN 'ADMIN'::"Role" ELSE x.role END
+      RETURNING x.id, x.phone, x.role::text AS role, x."lastLoginAt"
+    ), linked AS (
+      UPDATE "Verification" v SET "userId" = u.id FROM u
+       WHERE v.id = ${input.verificationId ?? null} AND v."userId" IS NULL
+    ), signed_in AS (
+      INSERT INTO "AuditEvent" (id, type, "userId", phone, ip, "userAgent", "createdAt")
+      SELECT ${randomUUID()}, 'sign_in', u.id, u.phone, ${input.ip?.slice(0, 64) ?? null}, ${input.userAgent?.slice(0, 300) ?? null}, ${now}::timestamp FROM u
+    ), session AS (
+      INSERT INTO "AuthSession" (id, "userId", "createdAt", "expiresAt")
+      SELECT ${sid}, u.id, ${now}::timestamp, ${expiresAt}::timestamp FROM u
+    )
+    SELECT id, phone, role, "lastLoginAt" FROM u`;
+  const cookie = await encodeSessionCookie({ sub: user.id, phone: user.phone, role: user.role, sid });
+  return { user, cookie };
+}
+
+/** ADMIN_PHONES as E.164, parsed once per configuration (libphonenumber's metadata is not free per login). */
+const adminPhonesCache: { config?: ReturnType<typeof env>; set?: ReadonlySet<string> } = {};
+function adminPhones(): ReadonlySet<string> {
+  const config = env();
+  if (adminPhonesCache.config !== config || !adminPhonesCache.set) {
+    adminPhonesCache.set = adminPhoneSet(config.ADMIN_PHONES, config.PHONE_DEFAULT_COUNTRY);
+    adminPhonesCache.config = config;
+  }
+  return adminPhonesCache.set;
 }
 
 /** The token of a request's session cookie (null when absent, expired or forged); not checked against the database. */

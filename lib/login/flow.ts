@@ -1,6 +1,6 @@
 /**
  * The login form's steps on the server, shared by the no-JavaScript form posts and the form's own
- * fetches: the same OTP domain functions as the HTTP API (sendOtp, verifyOtp, consumeLoginToken),
+ * fetches: the same OTP domain functions as the HTTP API (sendOtp, verifyOtp),
  * the number parsed under the country the person picked, and the result as the next LoginState.
  */
 import "server-only";
@@ -11,7 +11,7 @@ import { startSession, type SessionCookie } from "@/lib/auth/session-token";
 import type { RequestMeta } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { getOtpContext } from "@/lib/otp/context";
-import { consumeLoginToken, sendOtp, verifyOtp } from "@/lib/otp/service";
+import { sendOtp, verifyOtp } from "@/lib/otp/service";
 import { parsePhone, PhoneError } from "@/lib/phone";
 import { toAsciiDigits } from "@/lib/digits";
 import type { LoginProblem } from "./state";
@@ -135,9 +135,9 @@ export async function verifyStep(
   }
   try {
     const ctx = await getOtpContext();
-    const result = await verifyOtp(ctx, { phone: sent.phone, code: digits, purpose: LOGIN_PURPOSE, ...meta });
-    const proof = await consumeLoginToken(ctx, { token: result.loginToken, purpose: LOGIN_PURPOSE });
-    const { cookie } = await startSession({ ...proof, ...meta });
+    // The verify spends its login token itself: this form opens the session, nobody else may.
+    const result = await verifyOtp(ctx, { phone: sent.phone, code: digits, purpose: LOGIN_PURPOSE, spendLoginToken: true, ...meta });
+    const { cookie } = await startSession({ phone: result.phone, verificationId: result.verificationId, ...meta });
     return { cookie };
   } catch (error) {
     const problem = problemOf(error);

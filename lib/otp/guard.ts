@@ -66,12 +66,13 @@ export async function releaseGuardedSend(ctx: OtpContext, ticket: GuardTicket): 
       ${guardBucketSeconds(ctx.config.guard)}::int, ${ticket.taken}::text[], true)`;
 }
 
-/** Counts a verified code for its range and country (the conversion guard's numerator). */
-export async function noteVerified(ctx: OtpContext, phone: ParsedPhone): Promise<void> {
-  const { guard } = ctx.config;
-  await ctx.db.$executeRaw`
-    SELECT otp_guard_note_verified(${ctx.now()}::timestamp, ${phoneRange(phone.e164, guard.prefixTailDigits)},
-      ${phone.country ?? null}, ${guardBucketSeconds(guard)}::int)`;
+/**
+ * What otp_check_code needs to count a verified code for its range and country (the conversion
+ * guard's numerator, otp_guard_note_verified), in the same statement as the verify.
+ */
+export function guardVerifiedArgs(config: OtpContext["config"], phone: ParsedPhone): { range: string; country: string | null; bucketSeconds: number } {
+  const { guard } = config;
+  return { range: phoneRange(phone.e164, guard.prefixTailDigits), country: phone.country ?? null, bucketSeconds: guardBucketSeconds(guard) };
 }
 
 /**

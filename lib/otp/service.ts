@@ -17,7 +17,7 @@ import { toAsciiDigits } from "../digits";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
 import { checkBotChallenge } from "./challenge";
 import type { OtpConfig } from "./config";
-import { beginGuardedSend, noteVerified, releaseGuardedSend, type GuardTicket } from "./guard";
+import { beginGuardedSend, guardVerifiedArgs, releaseGuardedSend, type GuardTicket } from "./guard";
 import { signVerificationToken } from "./verification-token";
 
 export type OtpContext = { db: Db; config: OtpConfig; sms: SmsSender; now: () => Date; channels?: ChannelSenders };
@@ -45,7 +45,10 @@ export type VerifyResult = {
   verificationId: string;
   phone: string;
   purpose: string;
-  /** Single-use, short-lived: exchanged for a session without typing the code again. */
+  /**
+   * Single-use, short-lived: exchanged for a session without typing the code again. Already spent
+   * when the verify was asked to `spendLoginToken` (its caller opens the session itself).
+   */
   loginToken: string;
   /** A short-lived JWT (EdDSA) a back end checks offline against /.well-known/jwks.json. */
   verificationToken: string;
@@ -220,7 +223,9 @@ type VerifyRow = {
  */
 export async function verifyOtp(
   ctx: OtpContext,
-  input: { phone: string; code: string; purpose?: string } & RequestMeta,
+  // `spendLoginToken`: the caller opens the session itself (verify with "session": true, the login
+  // form), so the same UPDATE marks the token used: no second statement to spend it.
+  input: { phone: string; code: string; purpose?: string; spendLoginToken?: boolean } & RequestMeta,
 ): Promise<VerifyResult> {
   const { config } = ctx;
   const now = ctx.now();
@@ -235,16 +240,18 @@ export async function verifyOtp(
   const token = generateToken();
   const tokenHash = hashToken(config.secret, token);
 
-  // One round trip: IP window, the conditional UPDATE and the attempt record (otp_check_code).
+  // One round trip: IP window, the conditional UPDATE, the attempt record, the fraud guard's verified
+  // count (its own subtransaction: a failure there does not undo the verify) and, when asked, the
+  // login token spent (otp_check_code, migration 20261203050000).
+  const guard = guardVerifiedArgs(ctx.config, parsed);
   const [row] = await ctx.db.$queryRaw<VerifyRow[]>`
     SELECT r_id AS id, r_status AS status, r_attempts AS attempts, r_max_attempts AS "maxAttempts",
            r_ip_attempts AS ip_attempts, r_ip_oldest AS ip_oldest
-      FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int)`;
+      FROM otp_check_code(${phone}, ${purpose}, ${codeHash}, ${tokenHash}, ${now}::timestamp, ${ip}, ${ipLimit}::int,
+                          ${guard.range}, ${guard.country}, ${guard.bucketSeconds}::int, ${input.spendLoginToken === true})`;
 
   if (row.id && row.status === "verified") {
     count("verified");
-    // The conversion guard's numerator; a failure here must not undo the user's sign-in.
-    await noteVerified(ctx, parsed).catch((error: Error) => log.warn("could not count a verify", { error: error.name }));
     const verificationToken = await signVerificationToken(
       ctx.db,
       { secret: config.secret, ...config.verificationToken },

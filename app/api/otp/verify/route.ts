@@ -10,7 +10,7 @@ import { isSameOriginRequest } from "@/lib/auth/same-origin";
 import { startSession } from "@/lib/auth/session-token";
 import { LOGIN_STEP_COOKIE } from "@/lib/login/step";
 import { getOtpContext } from "@/lib/otp/context";
-import { consumeLoginToken, verifyOtp } from "@/lib/otp/service";
+import { verifyOtp } from "@/lib/otp/service";
 import { verifyOtpSchema } from "@/lib/validation/otp";
 
 export const dynamic = "force-dynamic";
@@ -31,13 +31,12 @@ export const POST = withApi(
     const ctx = await getOtpContext();
     const purpose = session ? LOGIN_PURPOSE : input.purpose;
     assertCallerAllowed({ required: env().OTP_REQUIRE_API_KEY, apiKey, secFetchSite: req.headers.get("sec-fetch-site"), purpose: purpose ?? ctx.config.purposes[0] });
-    const result = await verifyOtp(ctx, { ...input, purpose, ip, userAgent, apiKeyId: apiKey?.id });
+    // With a session the verify spends its login token itself, so the same proof cannot open a second session.
+    const result = await verifyOtp(ctx, { ...input, purpose, ip, userAgent, apiKeyId: apiKey?.id, spendLoginToken: session === true });
     if (!session) {
       return json({ status: result.status, verificationId: result.verificationId, loginToken: result.loginToken, verificationToken: result.verificationToken });
     }
-    // The token is spent here, so the same proof cannot open a second session.
-    const proof = await consumeLoginToken(ctx, { token: result.loginToken, purpose: LOGIN_PURPOSE });
-    const { user, cookie } = await startSession({ ...proof, ip, userAgent });
+    const { user, cookie } = await startSession({ phone: result.phone, verificationId: result.verificationId, ip, userAgent });
     const body = { status: result.status, verificationId: result.verificationId, verificationToken: result.verificationToken, session: { userId: user.id, phone: user.phone } };
     const res = NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });
     res.cookies.set(cookie.name, cookie.value, cookie.options);

@@ -1,4 +1,6 @@
 // @ts-check
+import createNextIntlPlugin from "next-intl/plugin";
+
 // Pages get their Content-Security-Policy, with a per-request script nonce, from proxy.ts
 // (lib/security/csp.ts). Everything else — the API, the icon — is never a page that should run or
 // load anything, so it gets a fixed deny-all policy.
@@ -35,4 +37,5 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+// next-intl without locale routing: i18n/request.ts picks the locale per request.
+export default createNextIntlPlugin("./i18n/request.ts")(nextConfig);

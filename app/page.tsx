@@ -1,36 +1,43 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { LogoMark } from "@/components/ui/logo";
 
-// No client JavaScript of its own: plain links, so the page is as light as the framework allows.
+// No client JavaScript of its own: plain links and forms, so the page is as light as the framework allows.
 
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("meta");
+  return { title: { absolute: `PhoneOTP · ${t("home")}` }, description: t("description") };
+}
 
-export default function HomePage() {
+export default async function HomePage() {
+  const [t, common] = await Promise.all([getTranslations("home"), getTranslations("common")]);
   return (
     <main className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center gap-8 px-6 py-16">
       <div className="space-y-4">
         <p className="flex items-center gap-2 font-semibold tracking-tight">
           <LogoMark />
-          PhoneOTP
+          {common("appName")}
         </p>
-        <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Sign in with your phone number</h1>
-        <p className="text-lg text-slate-700 dark:text-slate-300">
-          No password to remember: we text you a one-time code, you type it in, and you are signed in. It works on any phone, even on a slow connection.
-        </p>
+        <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">{t("title")}</h1>
+        <p className="text-lg text-slate-700 dark:text-slate-300">{t("lead")}</p>
       </div>
       <div className="space-y-4">
         <a
           href="/login"
           className="flex min-h-12 w-full items-center justify-center rounded-lg bg-brand-600 px-5 text-base font-medium text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 sm:w-auto sm:justify-self-start dark:bg-brand-500 dark:hover:bg-brand-600 dark:focus-visible:outline-blue-300"
         >
-          Log in with your phone
+          {t("cta")}
         </a>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Already signed in? <a href="/account" className="underline underline-offset-4">Your account</a>
+          {t("alreadySignedIn")} <a href="/account" className="underline underline-offset-4">{t("yourAccount")}</a>
         </p>
       </div>
-      <footer className="border-t border-slate-200 pt-4 text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">
-        <nav aria-label="For operators" className="flex flex-wrap gap-x-4 gap-y-2">
-          <a href="/admin" className="inline-flex min-h-11 items-center underline-offset-4 hover:underline">Admin dashboard</a>
-          <a href="/api/openapi.json" className="inline-flex min-h-11 items-center underline-offset-4 hover:underline">API description</a>
+      <footer className="space-y-2 border-t border-slate-200 pt-4 text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">
+        <LanguageSwitcher />
+        <nav aria-label={t("operators")} className="flex flex-wrap gap-x-4 gap-y-2">
+          <a href="/admin" className="inline-flex min-h-11 items-center underline-offset-4 hover:underline">{t("admin")}</a>
+          <a href="/api/openapi.json" className="inline-flex min-h-11 items-center underline-offset-4 hover:underline">{t("apiDescription")}</a>
         </nav>
       </footer>
     </main>

@@ -3,7 +3,8 @@
  * unique phone numbers, programmatic login, and a `test` that fails on unexpected console errors.
  */
 import { randomInt } from "node:crypto";
-import { expect, test as base, type APIRequestContext, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test as base, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 
 export { expect };
 
@@ -97,4 +98,18 @@ export async function loginAs(page: Page, phone: string, opts: { baseURL?: strin
 /** The national digits a person would type for a +255 number ("0712345678"). */
 export function nationalDigits(e164: string): string {
   return `0${e164.replace(/^\+255/, "")}`;
+}
+
+/** Saves a full-page screenshot as a test artifact (test-results/…) and attaches it to the report. */
+export async function snap(page: Page, testInfo: TestInfo, name: string) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
+}
+
+/** Fails on any serious or critical axe finding (WCAG 2.1 A/AA), naming each element. */
+export async function expectNoSeriousA11yViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${label}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }

@@ -3,17 +3,9 @@
  * on both): without JavaScript, in one round trip from code to session, with timeouts, resumable,
  * with the number shown in full, recovery without dead ends, light on bytes, thumb-sized targets.
  */
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page, Request, TestInfo } from "@playwright/test";
 import { SHORT_TTL_BASE_URL, SHORT_TTL_SECONDS } from "../playwright.config";
-import { ADMIN_PHONE, expect, loginAs, nationalDigits, readCodeFromOutbox, test, uniquePhone } from "./fixtures";
-
-/** Saves a full-page screenshot as a test artifact (test-results/…) and attaches it to the report. */
-async function snap(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-}
+import { ADMIN_PHONE, expect, expectNoSeriousA11yViolations, loginAs, nationalDigits, readCodeFromOutbox, snap, test, uniquePhone } from "./fixtures";
 
 const phoneField = (page: Page) => page.getByLabel("Phone number", { exact: true });
 const countrySelect = (page: Page) => page.getByLabel("Country", { exact: true });
@@ -34,12 +26,6 @@ async function requestCode(page: Page, phone: string): Promise<number> {
 
 /** A code of the right length that is certainly not `code`. */
 const wrongCode = (code: string) => code.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
-
-async function expectNoSeriousA11yViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${label}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
-}
 
 /** Every request URL a page makes, to prove the number never travels in one. */
 function recordUrls(page: Page): string[] {

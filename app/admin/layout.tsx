@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: "Admin", robots: { index: false } };
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const admin = await requireAdminPage("/admin");
   return (
-    <div className="min-h-dvh">
+    // The dashboard stays English and left to right whatever language the visitor chose.
+    <div lang="en" dir="ltr" className="min-h-dvh">
       <AdminHeader phone={admin.phone} />
       {children}
     </div>

@@ -1,32 +1,28 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { SignOutButton } from "@/components/login/sign-out-button";
 import { Card, CardHeader } from "@/components/ui/card";
 
-/** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role. */
-export function Forbidden() {
+/** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role (in their language). */
+export async function Forbidden() {
+  const [t, common] = await Promise.all([getTranslations("errors"), getTranslations("common")]);
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 py-6 sm:justify-center sm:py-16">
+    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col gap-6 px-4 py-6 sm:justify-center sm:py-16">
       <Card>
-        <p className="mb-2 text-sm font-semibold text-red-700 dark:text-red-300">Error 403</p>
-        <CardHeader
-          title="You don't have access to this page"
-          description={
-            <>
-              The number you are signed in with is not an administrator. Ask an administrator to grant you access, or sign in
-              with another number.
-            </>
-          }
-        />
-        <SignOutButton label="Sign in with another number" redirectTo="/login?callbackUrl=%2Fadmin" />
+        <p className="mb-2 text-sm font-semibold text-red-700 dark:text-red-300">{t("forbiddenLabel")}</p>
+        <CardHeader title={t("forbiddenTitle")} description={t("forbiddenDescription")} />
+        <SignOutButton label={t("forbiddenSignInOther")} redirectTo="/login?callbackUrl=%2Fadmin" />
         <div className="mt-4 flex flex-wrap gap-4">
           <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
-            Go to your account
+            {common("goToAccount")}
           </Link>
           <Link href="/" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
-            Home
+            {common("home")}
           </Link>
         </div>
       </Card>
+      <LanguageSwitcher />
     </main>
   );
 }

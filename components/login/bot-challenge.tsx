@@ -6,7 +6,7 @@
  * work in a Web Worker, nothing to click), or renders the Turnstile / hCaptcha widget when the
  * operator chose one. `takeChallenge()` hands the solution to the next send and starts on the next
  * one; the hidden `challenge` input carries it in the form. While a send waits for a solution the
- * component says "Checking your browser…" in a polite live region.
+ * component says "Checking your browser…" (in the page's language) in a polite live region.
  */
 import { useEffect, useRef, useSyncExternalStore } from "react";
 
@@ -105,7 +105,8 @@ function subscribe(listener: () => void) {
 }
 const snapshot = () => `${waiting ? 1 : 0}|${solution ?? ""}|${widgetConfig?.provider ?? ""}`;
 
-export function BotChallenge() {
+/** `checkingText`: "Checking your browser…" in the page's language. */
+export function BotChallenge({ checkingText }: { checkingText: string }) {
   const state = useSyncExternalStore(subscribe, snapshot, () => "0||");
   const [isWaiting, value, provider] = state.split("|");
   const widgetRef = useRef<HTMLDivElement>(null);
@@ -146,7 +147,7 @@ export function BotChallenge() {
       {provider && <div ref={widgetRef} className="mt-2" />}
       {isWaiting === "1" && !value && (
         <p role="status" aria-live="polite" className="text-sm text-slate-600 dark:text-slate-300">
-          Checking your browser…
+          {checkingText}
         </p>
       )}
     </>

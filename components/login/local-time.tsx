@@ -20,21 +20,24 @@ export function useHydrated(): boolean {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** "21:40" (or "21:40:05"), in `timeZone`; " UTC" is appended where the zone is not the browser's. */
-export function formatClock(at: number | Date, timeZone: string, style: "time" | "time-seconds" | "date-time" = "time"): string {
-  const key = `${timeZone}|${style}`;
+/**
+ * "21:40" (or "21:40:05", or a date and time) in `locale` and `timeZone`; " UTC" is appended where
+ * the zone is not the browser's. Western digits in every locale, so a time reads like the codes.
+ */
+export function formatClock(at: number | Date, timeZone: string, style: "time" | "time-seconds" | "date-time" = "time", locale = "en-GB"): string {
+  const key = `${locale}|${timeZone}|${style}`;
   let format = formats.get(key);
   if (!format) {
     const options: Intl.DateTimeFormatOptions =
       style === "date-time" ? { dateStyle: "medium", timeStyle: "short" } : { hour: "2-digit", minute: "2-digit", ...(style === "time-seconds" && { second: "2-digit" }), hourCycle: "h23" };
-    format = new Intl.DateTimeFormat("en-GB", { ...options, timeZone });
+    format = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : locale, { ...options, timeZone, numberingSystem: "latn" });
     formats.set(key, format);
   }
   return `${format.format(at)}${timeZone === "UTC" ? " UTC" : ""}`;
 }
 
-/** A date and time in the reader's time zone (UTC until the browser's zone is known). */
-export function LocalTime({ iso }: { iso: string }) {
+/** A date and time in the reader's language and time zone (UTC until the browser's zone is known). */
+export function LocalTime({ iso, locale }: { iso: string; locale?: string }) {
   const timeZone = useTimeZone();
-  return <time dateTime={iso}>{formatClock(new Date(iso), timeZone, "date-time")}</time>;
+  return <time dateTime={iso}>{formatClock(new Date(iso), timeZone, "date-time", locale)}</time>;
 }

@@ -5,20 +5,26 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { FieldMessage, Label, inputClassName } from "@/components/ui/input";
 import type { CountryGroups, CountryOption } from "@/lib/login/countries";
 import { toAsciiDigits } from "@/lib/digits";
-import type { LoginLimits, LoginProblem, LoginState } from "@/lib/login/state";
+import { directionOf, type Locale } from "@/lib/i18n/locales";
+import type { LoginProblem, LoginState } from "@/lib/login/state";
+import type { LoginTexts } from "@/lib/login/texts";
 import { formFields, postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
 import { BotChallenge, takeChallenge } from "./bot-challenge";
 import { formatClock, useHydrated, useTimeZone } from "./local-time";
 import { clockWait, problemText } from "./messages";
+import { fillNodes, Ltr } from "./texts";
 import { useCountdown } from "./use-countdown";
 import { useWebOtp } from "./use-web-otp";
 
 export type LoginFormProps = {
   initial: LoginState;
+  /** The page's language: dates and times, and the SMS (sent with every send form). */
+  locale: Locale;
+  /** Every word of the form, in that language (lib/login/texts.ts). */
+  texts: LoginTexts;
   countries: CountryGroups;
   defaultCountry: string;
   codeLength: number;
-  limits: LoginLimits;
   /** The console SMS provider is on: codes are readable at /dev/inbox. */
   showDevInbox: boolean;
   callbackUrl: string | null;
@@ -58,6 +64,9 @@ let wentBackToNumber = false;
 
 const hasStepMarker = () => !!(window.history.state as { loginStep?: string } | null)?.loginStep;
 
+/** "Kenya (+254)"; in right-to-left text the dial code is isolated left to right (U+2066…U+2069), or it would read "(254+)". */
+const optionLabel = (c: CountryOption, isRtl: boolean) => (isRtl ? `${c.name} (\u2066+${c.dial}\u2069)` : `${c.name} (+${c.dial})`);
+
 function Spinner() {
   return (
     <svg className="size-4 animate-spin motion-reduce:animate-none" viewBox="0 0 24 24" fill="none" aria-hidden="true">
@@ -67,7 +76,7 @@ function Spinner() {
   );
 }
 
-export function LoginForm({ initial, countries, defaultCountry, codeLength, limits, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
+export function LoginForm({ initial, locale, texts, countries, defaultCountry, codeLength, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
   const timeZone = useTimeZone();
   const [state, setState] = useState<LoginState>(() =>
     typeof window !== "undefined" && wentBackToNumber && initial.stage !== "phone" && !hasStepMarker() ? { ...initial, stage: "phone" } : initial,
@@ -132,9 +141,9 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
     if (resendIn > 0) wasCounting.current = true;
     else if (wasCounting.current) {
       wasCounting.current = false;
-      setAnnounce(isDead ? "You can send a new code now." : "You can ask for a new code now.");
+      setAnnounce(isDead ? texts.canSendNew : texts.canAskNew);
     }
-  }, [resendIn, isDead]);
+  }, [resendIn, isDead, texts]);
 
   async function run(kind: NonNullable<Busy>, task: () => Promise<void>) {
     if (busyRef.current) return;
@@ -188,7 +197,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
     (value: string) => {
       if (!sent || busyRef.current) return;
       if (value.length !== codeLength) {
-        setState((s) => ({ ...s, codeError: { code: "validation_error", message: `Enter all ${codeLength} digits of the code.` } }));
+        setState((s) => ({ ...s, codeError: { code: "validation_error", message: "", reason: "code_incomplete" } }));
         codeRef.current?.focus();
         return;
       }
@@ -206,12 +215,12 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
         }
         setBusy("redirect");
         busyRef.current = true; // stays set: the page is going away
-        setAnnounce("Verified. Signing you in…");
+        setAnnounce(texts.verified);
         // One navigation: the verify answer already carried the session cookie.
         window.location.assign(callbackUrl ?? "/account");
       });
     },
-    [sent, codeLength, callbackUrl],
+    [sent, codeLength, callbackUrl, texts],
   );
 
   useWebOtp(state.stage === "code" && !isDead ? (sent?.verificationId ?? sent?.phone ?? null) : null, (otp) => {
@@ -223,26 +232,29 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
   const hidden = (
     <>
       {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
+      <input type="hidden" name="locale" value={locale} />
     </>
   );
-  const phoneProblem = state.phoneError ? problemText(state.phoneError, limits, timeZone) : null;
+  const phoneProblem = state.phoneError ? problemText(state.phoneError, texts, timeZone, locale) : null;
   const codeError = state.codeError ?? (hasExpired ? { code: "expired", message: "" } : undefined);
-  const codeProblem = codeError ? problemText(codeError, limits, timeZone) : null;
+  const codeProblem = codeError ? problemText(codeError, texts, timeZone, locale) : null;
   const isNetworkProblem = (state.stage === "code" ? state.codeError : state.phoneError)?.code === "network_error";
   const query = search.trim().toLowerCase().replace(/^\+/, "");
   const matches = (c: CountryOption) => !query || c.name.toLowerCase().includes(query) || c.dial.startsWith(query) || c.code.toLowerCase() === query;
   const isVerifying = busy === "verify" || busy === "redirect";
+  const noticeText = state.notice ? texts.notices[state.notice] : undefined;
+  const isRtl = directionOf(locale) === "rtl";
 
   return (
     <Card>
       {state.stage === "phone" && (
         <>
-          <CardHeader title="Log in with your phone" description="We'll text you a one-time code. No password needed." />
+          <CardHeader title={texts.phoneTitle} description={texts.phoneDescription} />
           {signedInAs && (
             <p className="mb-4 rounded-lg bg-brand-50 px-3 py-2 text-sm text-slate-800 dark:bg-slate-800 dark:text-slate-200">
-              You are already signed in as <span className="font-medium whitespace-nowrap">{signedInAs}</span>.{" "}
+              {fillNodes(texts.alreadySignedInAs, { phone: <Ltr className="font-medium whitespace-nowrap">{signedInAs}</Ltr> })}{" "}
               <a href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
-                Go to your account
+                {texts.goToAccount}
               </a>
             </p>
           )}
@@ -253,14 +265,14 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
           )}
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} noValidate className="space-y-2">
             {hidden}
-            <Label htmlFor="country">Country</Label>
+            <Label htmlFor="country">{texts.country}</Label>
             {/* Space kept before hydration (invisible, inert), so the field appearing does not shift the page. */}
             <input
               type="search"
-              aria-label="Search countries"
+              aria-label={texts.searchCountries}
               disabled={!hydrated}
               aria-hidden={!hydrated || undefined}
-              placeholder="Search countries"
+              placeholder={texts.searchCountries}
               autoComplete="off"
               value={search}
               onChange={(event) => {
@@ -291,22 +303,22 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
                 {countries.region && (
                   <optgroup label={countries.region.name}>
                     {countries.region.countries.filter((c) => matches(c) || c.code === selected?.code).map((c) => (
-                      <option key={`r-${c.code}`} value={c.code}>{`${c.name} (+${c.dial})`}</option>
+                      <option key={`r-${c.code}`} value={c.code}>{optionLabel(c, isRtl)}</option>
                     ))}
                   </optgroup>
                 )}
-                <optgroup label="All countries">
+                <optgroup label={texts.allCountries}>
                   {all
                     .filter((c) => !countries.region?.countries.some((r) => r.code === c.code))
                     .filter((c) => matches(c) || c.code === selected?.code)
                     .map((c) => (
-                      <option key={c.code} value={c.code}>{`${c.name} (+${c.dial})`}</option>
+                      <option key={c.code} value={c.code}>{optionLabel(c, isRtl)}</option>
                     ))}
                 </optgroup>
               </select>
             </div>
             <div className="pt-2">
-              <Label htmlFor="phone">Phone number</Label>
+              <Label htmlFor="phone">{texts.phoneNumber}</Label>
             </div>
             <input
               ref={phoneRef}
@@ -316,6 +328,8 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
               inputMode="tel"
               autoComplete="tel"
               maxLength={32}
+              // A number is typed and read left to right in every language.
+              dir="ltr"
               placeholder={selected?.example}
               value={phone}
               onChange={(event) => {
@@ -332,19 +346,19 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
               className={inputClassName}
             />
             <p id="phone-hint" className="text-sm text-slate-600 dark:text-slate-300">
-              Your number as you know it, or with its country code (+{selected?.dial ?? ""}).
+              {fillNodes(texts.phoneHint, { dial: <Ltr>+{selected?.dial ?? ""}</Ltr> })}
             </p>
             <FieldMessage id="phone-message" neutral={isNetworkProblem || state.phoneError?.code === "rate_limited"}>
               {phoneProblem}
             </FieldMessage>
-            <BotChallenge />
+            <BotChallenge checkingText={texts.checkingBrowser} />
             <button type="submit" name="intent" value="send" className={`${primary} mt-2`} aria-busy={busy === "send" || undefined} disabled={busy === "send"}>
               {busy === "send" && <Spinner />}
-              {busy === "send" ? "Checking…" : isNetworkProblem ? "Try again" : "Send code"}
+              {busy === "send" ? texts.checking : isNetworkProblem ? texts.tryAgain : texts.sendCode}
             </button>
             <div className="flex justify-center pt-1">
               <button type="submit" name="intent" value="have-code" className={textButton} aria-busy={busy === "have-code" || undefined}>
-                I already have a code
+                {texts.haveCode}
               </button>
             </div>
           </form>
@@ -353,13 +367,13 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
 
       {state.stage === "confirm" && state.pending && (
         <>
-          <CardHeader title="Is this your number?" description="We'll send the code by SMS to:" />
-          <p className="mb-6 text-2xl font-semibold tracking-wide whitespace-nowrap" data-testid="confirm-phone">
+          <CardHeader title={texts.confirmTitle} description={texts.confirmDescription} />
+          <p dir="ltr" className="mb-6 text-2xl font-semibold tracking-wide whitespace-nowrap rtl:text-right" data-testid="confirm-phone">
             {state.pending.display}
           </p>
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="space-y-3">
             {hidden}
-            <BotChallenge />
+            <BotChallenge checkingText={texts.checkingBrowser} />
             <input type="hidden" name="phone" value={state.pending.phone} />
             <input type="hidden" name="country" value={state.country ?? country} />
             <FieldMessage id="confirm-message" neutral={isNetworkProblem}>
@@ -367,10 +381,10 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
             </FieldMessage>
             <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
               {busy === "confirm" && <Spinner />}
-              {busy === "confirm" ? "Sending code…" : "Yes, send the code"}
+              {busy === "confirm" ? texts.sendingCode : texts.confirmYes}
             </button>
             <button type="submit" name="intent" value="change" className={secondary}>
-              No, change the number
+              {texts.confirmNo}
             </button>
           </form>
         </>
@@ -379,21 +393,23 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
       {state.stage === "code" && sent && (
         <>
           <CardHeader
-            title="Enter your code"
+            title={texts.codeTitle}
             description={
               <>
                 <p>
-                  {sent.verificationId ? `We sent a ${codeLength}-digit code to` : "Enter the code we sent to"}{" "}
-                  <span className="font-semibold whitespace-nowrap text-slate-900 dark:text-slate-100" data-testid="code-phone">
-                    {sent.display}
-                  </span>
-                  .
+                  {fillNodes(sent.verificationId ? texts.codeSentTo : texts.codeEnterSentTo, {
+                    phone: (
+                      <Ltr className="font-semibold whitespace-nowrap text-slate-900 dark:text-slate-100">
+                        <span data-testid="code-phone">{sent.display}</span>
+                      </Ltr>
+                    ),
+                  })}
                 </p>
                 <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="flex items-center">
                   {hidden}
-                  <span className="text-sm">Wrong number?</span>
+                  <span className="text-sm">{texts.wrongNumber}</span>
                   <button type="submit" name="intent" value="change" className={textButton} disabled={isVerifying}>
-                    Change
+                    {texts.change}
                   </button>
                 </form>
               </>
@@ -410,7 +426,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
             className="space-y-2"
           >
             {hidden}
-            <Label htmlFor="code">{codeLength}-digit code</Label>
+            <Label htmlFor="code">{texts.codeLabel}</Label>
             <input
               ref={codeRef}
               id="code"
@@ -420,6 +436,8 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
               autoComplete="one-time-code"
               pattern="[0-9]*"
               maxLength={codeLength}
+              // The code reads left to right in every language ("123", never "321").
+              dir="ltr"
               value={code}
               onChange={(event) => {
                 const digits = toAsciiDigits(event.target.value).replace(/\D/g, "").slice(0, codeLength);
@@ -440,22 +458,22 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
               {!isDead && sent.expiresAt
                 ? hydrated
                   ? expiresIn > 0
-                    ? `The code expires in ${clockWait(expiresIn)}.`
+                    ? fillNodes(texts.expiresIn, { time: <Ltr>{clockWait(expiresIn)}</Ltr> })
                     : ""
-                  : `The code works until ${formatClock(sent.expiresAt, timeZone)}.`
+                  : fillNodes(texts.worksUntil, { time: <Ltr>{formatClock(sent.expiresAt, timeZone, "time", locale)}</Ltr> })
                 : ""}
             </p>
             {!isDead && (
               <button type="submit" className={primary} aria-busy={isVerifying || undefined} disabled={isVerifying}>
                 {isVerifying && <Spinner />}
-                {isVerifying ? "Signing in…" : isNetworkProblem ? "Try again" : "Verify and sign in"}
+                {isVerifying ? texts.signingIn : isNetworkProblem ? texts.tryAgain : texts.verify}
               </button>
             )}
           </form>
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className={isDead ? "mt-2" : "mt-4 flex flex-wrap items-center gap-x-1 text-sm text-slate-600 dark:text-slate-300"}>
             {hidden}
-            <BotChallenge />
-            {!isDead && <span>Didn&apos;t get it?</span>}
+            <BotChallenge checkingText={texts.checkingBrowser} />
+            {!isDead && <span>{texts.didntGetIt}</span>}
             <button
               ref={resendRef}
               type="submit"
@@ -468,9 +486,13 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
             >
               {busy === "resend" && <Spinner />}
               {(() => {
-                const label = isDead ? "Send a new code" : "Resend code";
-                if (busy === "resend") return "Sending…";
-                if (resendIn > 0) return hydrated ? `${label} in ${resendIn} s` : `${label} (from ${formatClock(sent.resendAfter ?? 0, timeZone, "time-seconds")})`;
+                const label = isDead ? texts.sendNewCode : texts.resendCode;
+                if (busy === "resend") return texts.sending;
+                if (resendIn > 0) {
+                  return hydrated
+                    ? fillNodes(texts.resendIn, { label, seconds: <Ltr>{resendIn}</Ltr> })
+                    : fillNodes(texts.resendFrom, { label, time: <Ltr>{formatClock(sent.resendAfter ?? 0, timeZone, "time-seconds", locale)}</Ltr> });
+                }
                 return label;
               })()}
             </button>
@@ -479,17 +501,16 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
       )}
 
       <p role="status" aria-live="polite" className="sr-only" data-testid="login-announcer">
-        {announce || state.notice}
+        {announce || noticeText}
       </p>
-      {state.notice && state.stage === "code" && <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">{state.notice}</p>}
+      {noticeText && state.stage === "code" && <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">{noticeText}</p>}
 
       {showDevInbox && (
         <p className="mt-6 rounded-lg border border-dashed border-amber-500 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-400/60 dark:bg-amber-950/40 dark:text-amber-100">
-          Development mode: no real SMS is sent.{" "}
+          {texts.devMode}{" "}
           <a href="/dev/inbox" target="_blank" rel="noopener" className="font-medium underline underline-offset-4">
-            Read your code in the development inbox
+            {texts.devInbox}
           </a>
-          .
         </p>
       )}
     </Card>

@@ -14,6 +14,7 @@ import { getOtpContext } from "@/lib/otp/context";
 import { sendOtp, verifyOtp } from "@/lib/otp/service";
 import { parsePhone, PhoneError } from "@/lib/phone";
 import { toAsciiDigits } from "@/lib/digits";
+import type { Locale } from "@/lib/i18n/locales";
 import type { LoginProblem } from "./state";
 import type { StoredStep } from "./step";
 
@@ -24,15 +25,9 @@ export function parseIntent(value: string | null): SendIntent {
   return INTENTS.find((i) => i === value) ?? "send";
 }
 
-const PHONE_PROBLEMS: Record<string, string> = {
-  empty: "Enter your phone number.",
-  invalid: "That phone number isn't valid. Check the country and the number.",
-  not_mobile: "That number can't receive SMS. Use a mobile number.",
-  country_not_allowed: "We can't send codes to numbers in that country yet.",
-};
-
 function problemOf(error: unknown): LoginProblem {
-  if (error instanceof PhoneError) return { code: "invalid_phone", message: PHONE_PROBLEMS[error.problem] ?? PHONE_PROBLEMS.invalid };
+  // The page words the problem in its own language from `code` and `reason` (components/login/messages.tsx).
+  if (error instanceof PhoneError) return { code: "invalid_phone", message: error.message, reason: error.problem };
   if (error instanceof AppError) {
     const { attemptsLeft, retryAfter, limit } = error.details;
     return {
@@ -68,7 +63,8 @@ const DEAD = new Set(["expired", "locked", "not_found"]);
 /** One press of a button in the number, confirm or resend form. */
 export async function sendStep(
   current: StoredStep | null,
-  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null },
+  // `locale`: the page's language, for the SMS (an offered locale or undefined: lib/i18n/request-locale.ts).
+  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null; locale?: Locale },
   meta: RequestMeta,
 ): Promise<StoredStep> {
   const confirmed = current?.confirmed ?? [];
@@ -97,19 +93,22 @@ export async function sendStep(
   // The same number again while its code still works and a resend would be refused: back to it.
   const previous = current?.sent;
   if (form.intent !== "resend" && previous?.phone === phone.e164 && !previous.isDead && previous.expiresAt && previous.resendAfter && Date.now() < previous.resendAfter && Date.now() < previous.expiresAt) {
-    return { ...base, stage: "code", sent: previous, notice: "Enter the code we already sent: it still works." };
+    return { ...base, stage: "code", sent: previous, notice: "stillWorks" };
   }
   if (form.intent === "send" && !confirmed.includes(phone.e164)) {
     return { ...base, stage: "confirm", pending: { phone: phone.e164, display: displayPhone(phone.e164) }, sent: current?.sent };
   }
   try {
-    const result = await sendOtp(await getOtpContext(), { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, ...meta });
+    // `locale` goes on to sendOtp for the SMS language (a variable, not a literal: sendOtp's input
+    // type gains the field on the SMS-templates branch, and an extra property is ignored until then).
+    const request = { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, locale: form.locale, ...meta };
+    const result = await sendOtp(await getOtpContext(), request);
     return {
       ...base,
       confirmed: confirmed.includes(phone.e164) ? confirmed : [...confirmed, phone.e164],
       stage: "code",
       sent: { phone: result.phone, display: displayPhone(result.phone), verificationId: result.verificationId, expiresAt: result.expiresAt.getTime(), resendAfter: result.resendAfter.getTime() },
-      notice: form.intent === "resend" ? "We sent a new code. Earlier codes no longer work." : undefined,
+      notice: form.intent === "resend" ? "resent" : undefined,
     };
   } catch (error) {
     const problem = problemOf(error);
@@ -131,7 +130,7 @@ export async function verifyStep(
   if (!current || !sent) return { step: { stage: "phone", country: current?.country, confirmed: current?.confirmed } };
   const digits = toAsciiDigits(code).replace(/\s/g, "");
   if (!/^[0-9]{4,10}$/.test(digits)) {
-    return { step: { ...current, stage: "code", notice: undefined, codeError: { code: "validation_error", message: "Enter the code from the SMS, digits only." } } };
+    return { step: { ...current, stage: "code", notice: undefined, codeError: { code: "validation_error", message: "Enter the code from the SMS, digits only.", reason: "code_format" } } };
   }
   try {
     const ctx = await getOtpContext();

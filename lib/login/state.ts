@@ -8,6 +8,8 @@
 export type LoginProblem = {
   code: string;
   message: string;
+  /** Which kind of this problem, for the words the page shows (invalid_phone: empty, not_mobile…; validation_error: code_format, code_incomplete). */
+  reason?: string;
   attemptsLeft?: number;
   /** rate_limited: when sending (or verifying) works again, ms since the epoch. */
   retryAt?: number;
@@ -39,9 +41,11 @@ export type LoginState = {
   sent?: SentCode;
   phoneError?: LoginProblem;
   codeError?: LoginProblem;
-  /** A one-time notice ("We sent a new code…"). */
-  notice?: string;
+  /** A one-time notice, by name: the page words it in its own language. */
+  notice?: LoginNotice;
 };
+
+export type LoginNotice = "resent" | "stillWorks";
 
 /** The limits the form names in its rate-limit messages. */
 export type LoginLimits = { cooldownSeconds: number; perPhoneHour: number; perPhoneDay: number; perIpHour: number; verifyPerIpHour: number };

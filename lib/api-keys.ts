@@ -144,12 +144,12 @@ export async function authenticateApiKey(
 ): Promise<AuthenticatedKey | null> {
   const token = bearerToken(input.authorization);
   if (token === null) return null;
-  const invalid = new AppError("unauthorized", "The API key is not valid or was revoked.");
+  const invalid = new AppError("unauthorized", { key: "apiKeyInvalid" });
   if (!token.startsWith(API_KEY_PREFIX) || token.length > 200) throw invalid;
   const key = await db.apiKey.findUnique({ where: { keyHash: hashApiKey(token) } });
   if (!key || key.revokedAt) throw invalid;
-  if (!key.scopes.includes(input.scope)) throw new AppError("forbidden", `This API key does not have the ${input.scope} scope.`);
-  if (!ipAllowed(key.allowedIps, input.ip)) throw new AppError("forbidden", "This API key may not be used from this address.");
+  if (!key.scopes.includes(input.scope)) throw new AppError("forbidden", { key: "apiKeyScope", values: { scope: input.scope } });
+  if (!ipAllowed(key.allowedIps, input.ip)) throw new AppError("forbidden", { key: "apiKeyAddress" });
   const now = input.now ?? new Date();
   const windowFrom = new Date(now.getTime() - HOUR_MS);
   const rows = await db.$queryRaw<{ id: string }[]>`
@@ -163,7 +163,7 @@ export async function authenticateApiKey(
   if (!rows[0]) {
     metrics().rateLimited.inc({ rule: "api_key_hour" });
     const retryAfter = key.windowStart ? Math.max(1, Math.ceil((key.windowStart.getTime() + HOUR_MS - now.getTime()) / 1000)) : 60;
-    throw new AppError("rate_limited", `This API key has used its ${key.rateLimitPerHour} requests for this hour.`, { retryAfter });
+    throw new AppError("rate_limited", { key: "apiKeyRateLimited", values: { limit: key.rateLimitPerHour } }, { retryAfter });
   }
   return { id: key.id, name: key.name, scopes: key.scopes };
 }
@@ -179,5 +179,5 @@ export async function authenticateApiKey(
 export function assertCallerAllowed(opts: { required: boolean; apiKey: AuthenticatedKey | null; secFetchSite: string | null; purpose: string }) {
   if (!opts.required || opts.apiKey) return;
   if (opts.secFetchSite === "same-origin" && opts.purpose.trim().toLowerCase() === "login") return;
-  throw new AppError("unauthorized", "This API needs an API key: send Authorization: Bearer <key>.");
+  throw new AppError("unauthorized", { key: "apiKeyRequired", values: { placeholder: "<key>" } });
 }

@@ -87,9 +87,15 @@ describe("parseEnv", () => {
   it("refuses an SMS template without the {code} placeholder", () => {
     expect(problems({ NODE_ENV: "test", SMS_TEMPLATE_LOGIN: "Welcome!", ...SECRETS })).toEqual(["SMS_TEMPLATE_LOGIN: must contain the {code} placeholder"]);
   });
-  it("collects per-purpose SMS templates", () => {
-    const env = parseEnv({ NODE_ENV: "test", SMS_TEMPLATE_LOGIN: "Login code {code}", ...SECRETS });
-    expect(env.SMS_TEMPLATES).toEqual({ login: "Login code {code}" });
+  it("collects SMS templates per purpose, per locale and per purpose and locale", () => {
+    const env = parseEnv({ NODE_ENV: "test", SMS_TEMPLATE_LOGIN: "Login code {code}", SMS_TEMPLATE_SW: "Msimbo {code}", SMS_TEMPLATE_REGISTRATION_FR: "Code {code}", ...SECRETS });
+    expect(env.SMS_TEMPLATES).toEqual({ "login:*": "Login code {code}", "*:sw": "Msimbo {code}", "registration:fr": "Code {code}" });
+  });
+  it("refuses an SMS_LOCALE_BY_COUNTRY entry that is malformed or names a locale outside LOCALES", () => {
+    expect(problems({ NODE_ENV: "test", SMS_LOCALE_BY_COUNTRY: "TZ=sw", ...SECRETS })).toEqual([
+      "SMS_LOCALE_BY_COUNTRY: 'TZ=sw' must look like TZ:sw (country code, then one of en, sw, fr, ar)",
+    ]);
+    expect(problems({ NODE_ENV: "test", LOCALES: "en,fr", SMS_LOCALE_BY_COUNTRY: "CD:sw", ...SECRETS })).toEqual(["SMS_LOCALE_BY_COUNTRY: CD:sw: 'sw' is not in LOCALES (en, fr)"]);
   });
   it("enables test numbers in production only with the explicit opt-in", () => {
     const base = { NODE_ENV: "production", SMS_PROVIDER: "console", SMS_ALLOW_CONSOLE_IN_PRODUCTION: "1", PHONE_ALLOWED_COUNTRIES: "TZ", OTP_TEST_NUMBERS: "+15005550006:424242", ...SECRETS };

@@ -14,6 +14,7 @@ import { parseHttpHeaders, parseHttpSuccessRule } from "./sms/http-rules";
 import { parseChannelRoutes, parseSmsRoutes } from "./sms/routes";
 import { SMS_PROVIDER_NAMES } from "./sms/types";
 import { isShippedLocale, SHIPPED_LOCALES } from "./i18n/locales";
+import { parseSmsLocaleByCountry, smsTemplateKey } from "./sms/locale";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -99,10 +100,9 @@ const schema = z.object({
   SMS_MAX_RETRIES: int(2, 0, 10),
   SMS_RETRY_BASE_MS: int(200, 0, 60_000),
   SMS_FAILOVER_ON_AMBIGUOUS: bool(),
-  SMS_TEMPLATE: z.preprocess(
-    emptyToUndefined,
-    z.string().default("Your {app} code is {code}. It expires in {minutes} minutes."),
-  ),
+  // Unset: the shipped text of messages/<locale>.json (docs/i18n.md has the precedence).
+  SMS_TEMPLATE: z.preprocess(emptyToUndefined, z.string().optional()),
+  SMS_LOCALE_BY_COUNTRY: str(),
   WEBOTP_DOMAIN: str(),
   MSHASTRA_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://mshastra.com/sendsms_api_json.aspx")),
   MSHASTRA_USER: str(),
@@ -147,7 +147,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema> & {
   OTP_SECRET: string;
   NEXTAUTH_SECRET: string;
-  /** SMS_TEMPLATE_<PURPOSE> overrides, keyed by purpose in lower case. */
+  /** SMS_TEMPLATE_<PURPOSE>, _<LOCALE> and _<PURPOSE>_<LOCALE>, keyed "<purpose>:<locale>" in lower case ("*" = any). */
   SMS_TEMPLATES: Record<string, string>;
   isProduction: boolean;
 };
@@ -278,6 +278,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (!isShippedLocale(e.DEFAULT_LOCALE)) report("DEFAULT_LOCALE", `'${e.DEFAULT_LOCALE}' is not a shipped locale (use ${SHIPPED_LOCALES.join(", ")})`);
   else if (!e.LOCALES.includes(e.DEFAULT_LOCALE)) report("DEFAULT_LOCALE", `'${e.DEFAULT_LOCALE}' is not in LOCALES (${e.LOCALES.join(", ")})`);
+  try {
+    for (const [country, locale] of parseSmsLocaleByCountry(e.SMS_LOCALE_BY_COUNTRY)) {
+      if (!e.LOCALES.includes(locale)) report("SMS_LOCALE_BY_COUNTRY", `${country}:${locale}: '${locale}' is not in LOCALES (${e.LOCALES.join(", ")})`);
+    }
+  } catch (error) {
+    report("SMS_LOCALE_BY_COUNTRY", (error as Error).message.replace(/^SMS_LOCALE_BY_COUNTRY: /, ""));
+  }
   if (!isSupportedCountry(e.PHONE_DEFAULT_COUNTRY)) report("PHONE_DEFAULT_COUNTRY", `'${e.PHONE_DEFAULT_COUNTRY}' is not an ISO 3166-1 country code with a numbering plan (e.g. TZ)`);
   const unknownCountries = e.PHONE_ALLOWED_COUNTRIES.filter((c) => c !== "*" && c !== NON_GEOGRAPHIC && !isSupportedCountry(c));
   if (unknownCountries.length) report("PHONE_ALLOWED_COUNTRIES", `not ISO 3166-1 country codes with a numbering plan: ${unknownCountries.join(", ")}`);
@@ -315,7 +322,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const SMS_TEMPLATES: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {
     const m = /^SMS_TEMPLATE_(.+)$/.exec(key);
-    if (m && value?.trim()) SMS_TEMPLATES[m[1].toLowerCase()] = value;
+    if (m && value?.trim()) SMS_TEMPLATES[smsTemplateKey(m[1])] = value;
   }
   return { ...e, ...secrets, SMS_TEMPLATES, isProduction };
 }

@@ -9,6 +9,7 @@ import { DatabaseInUseError } from "./db/pglite-lock";
 import { closeDatabase, getDatabase, getDb } from "./db";
 import { log } from "./log";
 import { pollMshastraDeliveryReports } from "./sms/delivery-reports";
+import { smsTemplateWarnings } from "./sms/segments";
 import { env, EnvError } from "./env";
 import { installGracefulShutdown, onShutdown } from "./shutdown";
 import { installSocketIpHeader } from "./socket-ip";
@@ -41,6 +42,8 @@ export async function startServer() {
 /** Allowed, but probably not what a production operator meant: one line each, at start. */
 function warnAboutConfiguration() {
   const config = env();
+  // Every environment: a template that needs two segments is found before the first bill.
+  for (const warning of smsTemplateWarnings(config)) console.warn(`Configuration warning: ${warning}`);
   if (!config.isProduction) return;
   if (!config.NEXTAUTH_URL) {
     console.warn("Configuration warning: NEXTAUTH_URL is not set: sign-in links and redirects are built from each request's Host header; set it to the public URL");

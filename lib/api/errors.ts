@@ -1,3 +1,6 @@
+import type { Locale } from "../i18n/locales";
+import { apiMessage, type ApiMessage } from "./messages";
+
 /** The error catalogue: every error code the API can answer, each with one fixed HTTP status. */
 export const ERROR_STATUS = {
   validation_error: 400,
@@ -35,23 +38,35 @@ export type ErrorBody = {
   };
 };
 
-/** A failure the client can act on. Domain code throws these; the API wrapper renders them. */
+/**
+ * A failure the client can act on. Domain code throws these; the API wrapper renders them. Given an
+ * ApiMessage (a key of the `api` catalogue) instead of a string, the message is English in `.message`
+ * (logs, the seed routes) and follows the request's locale in toBody(locale).
+ */
 export class AppError extends Error {
+  readonly apiMessage?: ApiMessage;
+
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | ApiMessage,
     readonly details: { fields?: Record<string, string>; attemptsLeft?: number; retryAfter?: number; limit?: string } = {},
   ) {
-    super(message);
+    super(typeof message === "string" ? message : apiMessage("en", message));
     this.name = "AppError";
+    if (typeof message !== "string") this.apiMessage = message;
   }
 
   get status(): number {
     return ERROR_STATUS[this.code];
   }
 
-  toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...this.details } };
+  /** The error shape; codes, statuses and fields stay the same in every locale, only words change. */
+  toBody(locale: Locale = "en"): ErrorBody {
+    if (!this.apiMessage || locale === "en") return { error: { code: this.code, message: this.message, ...this.details } };
+    const message = apiMessage(locale, this.apiMessage);
+    // A field that repeats the message (invalid_phone, unknown purpose, …) is translated with it.
+    const fields = this.details.fields && Object.fromEntries(Object.entries(this.details.fields).map(([k, v]) => [k, v === this.message ? message : v]));
+    return { error: { code: this.code, message, ...this.details, ...(fields && { fields }) } };
   }
 }
 

@@ -13,6 +13,8 @@ import { isDatabaseUnavailable } from "../db/errors";
 import { observeHttp } from "../metrics";
 import { authenticateApiKey, type ApiKeyScope, type AuthenticatedKey } from "../api-keys";
 import { getDb } from "../db";
+import { negotiateLocale } from "../i18n/negotiate";
+import type { Locale } from "../i18n/locales";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -50,23 +52,23 @@ export function clientIp(req: Request): string | null {
 export async function parseJson(req: Request): Promise<Record<string, unknown>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-    throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
+    throw new AppError("unsupported_media_type", { key: "unsupportedMediaType" });
   }
   const text = await readLimited(req);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new AppError("invalid_json", "The request body is not valid JSON.");
+    throw new AppError("invalid_json", { key: "invalidJson" });
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new AppError("invalid_json", "The request body must be a JSON object.");
+    throw new AppError("invalid_json", { key: "jsonNotObject" });
   }
   return body as Record<string, unknown>;
 }
 
 function tooLarge() {
-  return new AppError("payload_too_large", `The request body must be at most ${MAX_BODY_BYTES / 1024} KB.`);
+  return new AppError("payload_too_large", { key: "payloadTooLarge", values: { kb: MAX_BODY_BYTES / 1024 } });
 }
 
 /** Reads the body as text, stopping (413) as soon as it passes MAX_BODY_BYTES, chunked or not. */
@@ -108,26 +110,35 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new AppError("validation_error", "Some fields are missing or invalid.", { fields: fieldErrors(result.error) });
+    throw new AppError("validation_error", { key: "validationError" }, { fields: fieldErrors(result.error) });
   }
   return result.data;
 }
 
-/** Renders any thrown value as the API's error shape. */
-export function errorResponse(error: unknown, route: string): Response {
+/**
+ * The locale of the API's error messages: the best match for Accept-Language among LOCALES, else
+ * DEFAULT_LOCALE. Only `message` changes with it; the seed routes never call this.
+ */
+export function apiLocale(req: Request): Locale {
+  const config = env();
+  return negotiateLocale(req.headers.get("accept-language"), config.LOCALES as Locale[], config.DEFAULT_LOCALE as Locale);
+}
+
+/** Renders any thrown value as the API's error shape, its message in `locale`. */
+export function errorResponse(error: unknown, route: string, locale: Locale = "en"): Response {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
     if (error.details.retryAfter !== undefined) headers["Retry-After"] = String(error.details.retryAfter);
-    return json(error.toBody(), { status: error.status, headers });
+    return json(error.toBody(locale), { status: error.status, headers });
   }
   if (isDatabaseUnavailable(error)) {
     log.error("database unavailable", { route, error: errorName(error) });
-    const e = new AppError("database_unavailable", "The service is temporarily unavailable. Please try again shortly.");
-    return json(e.toBody(), { status: e.status, headers: { "Retry-After": "5" } });
+    const e = new AppError("database_unavailable", { key: "databaseUnavailable" });
+    return json(e.toBody(locale), { status: e.status, headers: { "Retry-After": "5" } });
   }
   log.error("unhandled error", { route, error: errorName(error) });
-  const e = new AppError("internal_error", "Something went wrong on our side. Please try again.");
-  return json(e.toBody(), { status: e.status });
+  const e = new AppError("internal_error", { key: "internalError" });
+  return json(e.toBody(locale), { status: e.status });
 }
 
 // Only the error's class and code are logged: messages from drivers can carry query values.
@@ -150,7 +161,7 @@ export function withApi(handler: (ctx: ApiContext) => Promise<Response>, options
       const apiKey = options.apiKeyScope && authorization ? await authenticateApiKey(await getDb(), { authorization, ip, scope: options.apiKeyScope }) : null;
       response = await handler({ req, ip, userAgent: req.headers.get("user-agent")?.slice(0, 300) ?? null, params, apiKey });
     } catch (error) {
-      response = errorResponse(error, route);
+      response = errorResponse(error, route, apiLocale(req));
     }
     // Unknown paths share one label: a client must not be able to grow the label set.
     observeHttp(response.status === 404 ? "(not found)" : route, req.method, response.status, (performance.now() - started) / 1000);

@@ -77,6 +77,15 @@ function errorResponses(operation: OperationWithErrors): Json {
   return out;
 }
 
+/** The native API's error `message` follows it; codes, statuses and shapes do not change. */
+const acceptLanguage = {
+  name: "Accept-Language",
+  in: "header",
+  required: false,
+  description: "The language of error messages: the best match among LOCALES (en, sw, fr, ar), else DEFAULT_LOCALE. The Django guide's routes ignore it.",
+  schema: { type: "string", example: "sw-TZ, sw;q=0.9, en;q=0.5" },
+};
+
 const okJson = (description: string, s: Json) => ({ 200: { description, content: jsonContent(s) } });
 
 const sendResponse = z.object({
@@ -284,9 +293,11 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
           description:
             "Supersedes any pending code for the same phone and purpose. Rate limited per phone, purpose and client IP — or, with an API key " +
             "(scope otp:send), by the key's own hourly budget instead of the IP limit. Anonymous calls are refused (401) when OTP_REQUIRE_API_KEY=1, " +
-            "except same-origin browser requests for Login.",
+            "except same-origin browser requests for Login. The SMS is written in `locale` when given (one of LOCALES; a language tag such as fr-CA reads as fr), " +
+            "else in the language of the number's country (SMS_LOCALE_BY_COUNTRY), else DEFAULT_LOCALE.",
           tags: ["OTP"],
           security: [{}, { apiKey: [] }],
+          parameters: [acceptLanguage],
           requestBody: { required: true, content: jsonContent(schema(sendOtpSchema)) },
           responses: { ...okJson("Sent", schema(sendResponse)), ...errorResponses("sendOtp") },
         },
@@ -318,6 +329,7 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
             'With "session": true (same-origin browser requests only, purpose Login), a right code also sets the next-auth session cookie: one round trip from code to session.',
           tags: ["OTP"],
           security: [{}, { apiKey: [] }],
+          parameters: [acceptLanguage],
           requestBody: { required: true, content: jsonContent(verifyBody) },
           responses: { ...okJson("Verified", schema(verifyResponse)), ...errorResponses("verifyOtp") },
         },

@@ -50,12 +50,12 @@ export async function refuseCrossSite(req: Request): Promise<void> {
   const verdict = crossSiteVerdict(req);
   if (!verdict) return;
   await record(req, verdict);
-  throw new AppError("cross_site", "Requests from other websites are not accepted. Call this API from your own site or server.");
+  throw new AppError("cross_site", { key: "crossSite" });
 }
 
 /** With SEED_ROUTES=off the seed's routes do not exist: the API's JSON 404, like any unknown path. */
 function seedRoutesClosed(req: Request): Response {
-  const error = new AppError("not_found", `There is no API at ${new URL(req.url).pathname.slice(0, 200)}. See /api/openapi.json.`);
+  const error = new AppError("not_found", { key: "noApi", values: { path: new URL(req.url).pathname.slice(0, 200) } });
   return json(error.toBody(), { status: error.status });
 }
 

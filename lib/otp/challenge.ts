@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { createChallenge, extractParams, verifySolution } from "altcha-lib/v1";
 import type { Payload } from "altcha-lib/v1/types";
 import { AppError } from "../api/errors";
+import { apiMessage } from "../api/messages";
 import { log } from "../log";
 import type { ParsedPhone } from "../phone";
 import type { ChallengeConfig } from "./config";
@@ -32,10 +33,9 @@ export async function createBotChallenge(config: ChallengeConfig, now: Date): Pr
   return { provider: "altcha", mode: config.mode, ...challenge };
 }
 
-const REQUIRED = "Please confirm you are not a robot, then ask for the code again.";
-
 function required(): AppError {
-  return new AppError("challenge_required", REQUIRED, { fields: { challenge: REQUIRED } });
+  const message = { key: "challengeRequired" } as const;
+  return new AppError("challenge_required", message, { fields: { challenge: apiMessage("en", message) } });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Env } from "../env";
 import type { PhoneConfig } from "../phone";
+import { smsLocaleConfig, type SmsLocaleConfig } from "../sms/locale";
 
 /** What the OTP engine needs from the configuration; built from env() in the app, by hand in tests. */
 export type OtpConfig = {
@@ -22,7 +23,9 @@ export type OtpConfig = {
   phone: PhoneConfig;
   guard: GuardConfig;
   challenge: ChallengeConfig;
-  sms: Pick<Env, "APP_NAME" | "SMS_TEMPLATE" | "SMS_TEMPLATES" | "WEBOTP_DOMAIN">;
+  sms: Pick<Env, "APP_NAME" | "SMS_TEMPLATE" | "SMS_TEMPLATES" | "WEBOTP_DOMAIN" | "DEFAULT_LOCALE">;
+  /** Which language each SMS is written in (lib/sms/locale.ts). */
+  smsLocale: SmsLocaleConfig;
 };
 
 export type GuardMode = "off" | "monitor" | "enforce";
@@ -138,7 +141,8 @@ export function otpConfigFromEnv(env: Env): OtpConfig {
       verifyUrl: env.OTP_CHALLENGE_VERIFY_URL ?? PROVIDER_URLS[provider].verify,
       scriptUrl: env.OTP_CHALLENGE_SCRIPT_URL ?? PROVIDER_URLS[provider].script,
     },
-    sms: { APP_NAME: env.APP_NAME, SMS_TEMPLATE: env.SMS_TEMPLATE, SMS_TEMPLATES: env.SMS_TEMPLATES, WEBOTP_DOMAIN: env.WEBOTP_DOMAIN },
+    sms: { APP_NAME: env.APP_NAME, SMS_TEMPLATE: env.SMS_TEMPLATE, SMS_TEMPLATES: env.SMS_TEMPLATES, WEBOTP_DOMAIN: env.WEBOTP_DOMAIN, DEFAULT_LOCALE: env.DEFAULT_LOCALE },
+    smsLocale: smsLocaleConfig(env),
   };
 }
 

@@ -25,7 +25,6 @@ function secondsUntil(now: Date, at: Date): number {
   return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
 }
 
-const BLOCKED_MESSAGE = "We can't send a code to this number right now. Please try again later.";
 
 /**
  * Takes this send's place in the budgets, or throws: `blocked` (403, with retryAfter) when the
@@ -52,9 +51,9 @@ export async function beginGuardedSend(
     await onRefusal(row.refused === "blocked" ? "guard_blocked" : row.refused);
     const retryAfter = secondsUntil(now, row.retry_at ?? now);
     if (row.refused === "global_budget") {
-      throw new AppError("rate_limited", `Too many codes are being requested right now. Try again in ${Math.ceil(retryAfter / 60)} min.`, { retryAfter });
+      throw new AppError("rate_limited", { key: "guardBusy", values: { minutes: Math.ceil(retryAfter / 60) } }, { retryAfter });
     }
-    throw new AppError("blocked", BLOCKED_MESSAGE, { retryAfter });
+    throw new AppError("blocked", { key: "blocked" }, { retryAfter });
   }
   return { now, range, country, taken: row.taken };
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { AppError } from "../api/errors";
+import { apiMessage, type ApiMessageKey } from "../api/messages";
 import type { Db } from "../db/connection";
 import { recordRefusal } from "../audit/refusals";
 import { log } from "../log";
@@ -12,6 +13,8 @@ import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { deliverCode, recordDelivery, resolveChannels, sealFallbackCode, type ChannelSenders, type RequestedChannel } from "../sms/channels";
 import type { Channel } from "../sms/routes";
 import { renderOtpMessage } from "../sms/template";
+import { matchRequestedLocale, smsLocaleForCountry } from "../sms/locale";
+import type { Locale } from "../i18n/locales";
 import type { SmsSender } from "../sms/types";
 import { toAsciiDigits } from "../digits";
 import { generateCode, generateToken, hashCode, hashToken } from "./codes";
@@ -56,15 +59,15 @@ export type VerifyResult = {
 
 const HOUR = 3_600_000;
 
-const PHONE_MESSAGES: Record<PhoneError["problem"], string> = {
-  empty: "Enter your phone number.",
-  invalid: "Enter a valid mobile number, including the country code.",
-  not_mobile: "That number cannot receive SMS. Use a mobile number.",
-  landline: "That looks like a landline, which cannot receive SMS. Use a mobile number.",
-  voip: "Internet (VoIP) numbers cannot receive our codes. Use a mobile number.",
-  premium: "Premium-rate, shared-cost and toll-free numbers cannot receive our codes. Use a mobile number.",
-  non_geographic: "Satellite and international-network numbers cannot receive our codes. Use a mobile number.",
-  country_not_allowed: "Phone numbers from this country are not supported.",
+const PHONE_MESSAGES: Record<PhoneError["problem"], ApiMessageKey> = {
+  empty: "phoneEmpty",
+  invalid: "phoneInvalid",
+  not_mobile: "phoneNotMobile",
+  landline: "phoneLandline",
+  voip: "phoneVoip",
+  premium: "phonePremium",
+  non_geographic: "phoneNonGeographic",
+  country_not_allowed: "phoneCountryNotAllowed",
 };
 
 export function normalizePhone(config: OtpConfig, input: string): ParsedPhone {
@@ -75,7 +78,8 @@ export function normalizePhone(config: OtpConfig, input: string): ParsedPhone {
     return parsePhone(input, config.phone);
   } catch (error) {
     if (error instanceof PhoneError) {
-      throw new AppError("invalid_phone", PHONE_MESSAGES[error.problem], { fields: { phone: PHONE_MESSAGES[error.problem] } });
+      const message = { key: PHONE_MESSAGES[error.problem] };
+      throw new AppError("invalid_phone", message, { fields: { phone: apiMessage("en", message) } });
     }
     throw error;
   }
@@ -86,27 +90,37 @@ export function normalizePurpose(config: OtpConfig, purpose: string | undefined)
   const wanted = (purpose ?? config.purposes[0]).trim();
   const found = config.purposes.find((p) => p.toLowerCase() === wanted.toLowerCase());
   if (!found) {
-    const message = `Unknown purpose. Use one of: ${config.purposes.join(", ")}.`;
-    throw new AppError("validation_error", message, { fields: { purpose: message } });
+    const message = { key: "unknownPurpose", values: { purposes: config.purposes.join(", ") } } as const;
+    throw new AppError("validation_error", message, { fields: { purpose: apiMessage("en", message) } });
   }
   return found;
+}
+
+/** A requested SMS locale: one of LOCALES ("fr-CA" reads as fr), else a 400 naming them. */
+export function normalizeLocale(config: OtpConfig, requested: string): Locale {
+  const locale = matchRequestedLocale(config.smsLocale, requested);
+  if (!locale) {
+    const message = { key: "unknownLocale", values: { locales: config.smsLocale.locales.join(", ") } } as const;
+    throw new AppError("validation_error", message, { fields: { locale: apiMessage("en", message) } });
+  }
+  return locale;
 }
 
 function secondsUntil(now: Date, at: Date): number {
   return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
 }
 
-function rateLimited(now: Date, until: Date, what: string, limit: string): AppError {
+function rateLimited(now: Date, until: Date, key: ApiMessageKey, limit: string): AppError {
   const retryAfter = secondsUntil(now, until);
-  return new AppError("rate_limited", `${what} Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`, { retryAfter, limit });
+  return new AppError("rate_limited", { key, values: { seconds: retryAfter } }, { retryAfter, limit });
 }
 
-/** Why otp_begin_send refused, in the words the user sees. */
-const SEND_REFUSALS: Record<string, string> = {
-  cooldown: "Please wait before requesting another code.",
-  phone_hour: "Too many codes were requested for this number.",
-  phone_day: "Too many codes were requested for this number today.",
-  ip_hour: "Too many codes were requested from your network.",
+/** Why otp_begin_send refused, in the words the user sees (the `api` message catalogue). */
+const SEND_REFUSALS: Record<string, ApiMessageKey> = {
+  cooldown: "sendCooldown",
+  phone_hour: "sendPhoneHour",
+  phone_day: "sendPhoneDay",
+  ip_hour: "sendIpHour",
 };
 
 /** The limit's refusal, aggregated per rule, key (the phone or the address it counts) and minute. */
@@ -126,12 +140,14 @@ async function recordLimit(ctx: OtpContext, rule: string, phone: string, meta: R
 export async function sendOtp(
   ctx: OtpContext,
   // `via`: which API asked (the seed routes cannot solve a challenge); `channel`: how the code travels.
-  input: { phone: string; purpose?: string; challenge?: string; via?: "native" | "seed"; channel?: RequestedChannel } & RequestMeta,
+  // `locale`: the SMS language asked for (native API); without it, the number's country decides.
+  input: { phone: string; purpose?: string; challenge?: string; via?: "native" | "seed"; channel?: RequestedChannel; locale?: string } & RequestMeta,
 ): Promise<SendResult> {
   const { config } = ctx;
   const now = ctx.now();
   const phone = normalizePhone(config, input.phone);
   const purpose = normalizePurpose(config, input.purpose);
+  const locale = input.locale === undefined ? smsLocaleForCountry(config.smsLocale, phone.country) : normalizeLocale(config, input.locale);
   const channels = resolveChannels(ctx.channels, input.channel ?? "sms", phone.country);
   const testCode = config.testNumbers.get(phone.e164);
   const code = testCode ?? generateCode(config.codeLength);
@@ -163,7 +179,7 @@ export async function sendOtp(
     // Nothing is sent: give back the budgets this send took (a refused request costs no budget).
     if (ticket) await releaseGuardedSend(ctx, ticket);
     await recordLimit(ctx, gate.refused_rule, phone.e164, input);
-    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "Too many requests.", gate.refused_rule);
+    throw rateLimited(now, gate.retry_at ?? now, SEND_REFUSALS[gate.refused_rule] ?? "tooManyRequests", gate.refused_rule);
   }
 
   if (input.apiKeyId) {
@@ -180,12 +196,12 @@ export async function sendOtp(
     return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: channels[0] };
   }
 
-  const message = renderOtpMessage({ code, purpose, ttlSeconds: config.ttlSeconds }, config.sms);
+  const message = renderOtpMessage({ code, purpose, ttlSeconds: config.ttlSeconds, locale }, config.sms);
   const outcome = await deliverCode(ctx, channels, { to: phone.e164, text: message.text, purpose, code, ...(phone.country && { country: phone.country }) });
   // An auto send that went by WhatsApp keeps an encrypted copy of the code: WhatsApp may report it
   // failed later (not on WhatsApp: 131026), and the same code then goes by SMS (lib/sms/channels.ts).
   const keepForFallback = outcome.channel === "whatsapp" && outcome.ok && channels.slice(channels.indexOf("whatsapp") + 1).includes("sms");
-  await recordDelivery(ctx.db, ctx.now(), id, phone.e164, message.maskedText, outcome, keepForFallback ? sealFallbackCode(config.secret, id, code) : null);
+  await recordDelivery(ctx.db, ctx.now(), id, phone.e164, message.maskedText, outcome, keepForFallback ? sealFallbackCode(config.secret, id, code) : null, locale);
   for (const a of outcome.attempts) {
     metrics().smsAttempts.inc({ provider: a.provider, status: a.status });
     metrics().smsLatency.observe({ provider: a.provider, status: a.status }, a.latencyMs / 1000);
@@ -199,7 +215,7 @@ export async function sendOtp(
   }
   if (!outcome.ok) {
     log.warn("sms failed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
-    throw new AppError("sms_failed", "We could not send the SMS right now. Please try again in a moment.");
+    throw new AppError("sms_failed", { key: "smsFailed" });
   }
   return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: outcome.channel };
 }
@@ -263,18 +279,18 @@ export async function verifyOtp(
   if (!row.id && !row.status && ipLimit && row.ip_oldest) {
     count("rate_limited");
     await recordLimit(ctx, "verify_ip_hour", phone, input);
-    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "Too many verification attempts from your network.", "verify_ip_hour");
+    throw rateLimited(now, new Date(row.ip_oldest.getTime() + HOUR), "verifyIpHour", "verify_ip_hour");
   }
   // Without a pending code, r_status says why (expired, locked or not_found), already recorded.
   const result = row.status;
   const attemptsLeft = row.maxAttempts !== null && row.attempts !== null ? row.maxAttempts - row.attempts : null;
   count(result === "expired" || result === "locked" ? result : result === "pending" && attemptsLeft !== null ? "invalid_code" : "not_found");
-  if (result === "expired") throw new AppError("expired", "This code has expired. Request a new one.");
-  if (result === "locked") throw new AppError("locked", "Too many wrong codes. Request a new code.");
+  if (result === "expired") throw new AppError("expired", { key: "expired" });
+  if (result === "locked") throw new AppError("locked", { key: "locked" });
   if (result === "pending" && attemptsLeft !== null) {
-    throw new AppError("invalid_code", `That code is not right. ${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`, { attemptsLeft });
+    throw new AppError("invalid_code", { key: "invalidCode", values: { attemptsLeft } }, { attemptsLeft });
   }
-  throw new AppError("not_found", "There is no active code for this number. Request a new one.");
+  throw new AppError("not_found", { key: "noActiveCode" });
 }
 
 /**
@@ -287,7 +303,7 @@ export async function consumeLoginToken(
 ): Promise<{ phone: string; verificationId: string }> {
   const purpose = normalizePurpose(ctx.config, input.purpose);
   const [id, token] = input.token.split(".", 2);
-  const invalid = new AppError("invalid_code", "This sign-in link is invalid or was already used. Request a new code.");
+  const invalid = new AppError("invalid_code", { key: "loginTokenInvalid" });
   if (!id || !token || id.length > 64) throw invalid;
   const now = ctx.now();
   const oldest = new Date(now.getTime() - ctx.config.loginTokenTtlSeconds * 1000);

@@ -12,6 +12,7 @@ import { sendOtp, verifyOtp, type OtpContext } from "@/lib/otp/service";
 import { describeEachDatabase } from "@/test/db";
 import { createTestContext } from "@/test/otp-context";
 import { openFallbackCode, sealFallbackCode } from "./channels";
+import { findCode } from "./console";
 import { reply, spyOnLogs, startFakeGateway, type FakeGateway, type GatewayHandler } from "./test-gateway";
 import { handleWhatsAppVerify, handleWhatsAppWebhook } from "./whatsapp-webhook";
 
@@ -65,7 +66,7 @@ function tzPhone(): string {
 }
 
 const codeSentByWhatsApp = (i = -1) => JSON.parse(whatsapp.requests.at(i)!.body).template.components[0].parameters[0].text as string;
-const codeSentBySms = () => /code is (\d+)/.exec(JSON.parse(mshastra.requests.at(-1)!.body)[0].msg)![1];
+const codeSentBySms = () => findCode(JSON.parse(mshastra.requests.at(-1)!.body)[0].msg)!;
 
 function statusWebhook(ctx: OtpContext, statuses: object[], opts: { secret?: string | null } = {}) {
   const body = JSON.stringify({

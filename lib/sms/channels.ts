@@ -1,6 +1,8 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { AppError } from "../api/errors";
+import { apiMessage } from "../api/messages";
+import { isShippedLocale, type Locale } from "../i18n/locales";
 import type { Db } from "../db/connection";
 import type { Env } from "../env";
 import { log } from "../log";
@@ -25,7 +27,6 @@ export function createChannelSenders(config: SmsSenderConfig & WhatsAppConfig & 
   };
 }
 
-const CHANNEL_NAMES: Record<Channel, string> = { sms: "SMS", whatsapp: "WhatsApp", voice: "Voice calls" };
 
 /** The channels to try, in order. A channel that is not configured is a 400, never a silent SMS. */
 export function resolveChannels(channels: ChannelSenders | undefined, requested: RequestedChannel, country: string | undefined): Channel[] {
@@ -35,8 +36,8 @@ export function resolveChannels(channels: ChannelSenders | undefined, requested:
     return order.length ? order : ["sms"];
   }
   if (!available(requested)) {
-    const message = `${CHANNEL_NAMES[requested]} is not available. Choose another way to get your code.`;
-    throw new AppError("validation_error", message, { fields: { channel: message } });
+    const message = { key: "channelUnavailable", values: { channel: requested } } as const;
+    throw new AppError("validation_error", message, { fields: { channel: apiMessage("en", message) } });
   }
   return [requested];
 }
@@ -105,6 +106,7 @@ export async function recordDelivery(
   maskedText: string,
   outcome: DeliveryOutcome,
   fallbackCode: string | null,
+  locale: Locale | null,
 ) {
   const last = outcome.attempts.at(-1);
   const attempts = JSON.stringify(
@@ -124,7 +126,7 @@ export async function recordDelivery(
   // One round trip, plan cached per connection (otp_record_sms, in the migrations).
   await db.$executeRaw`
     SELECT otp_record_sms(${verificationId}, ${to}, ${maskedText}, ${attempts}::jsonb,
-      ${last?.provider ?? null}, ${outcome.ok}, ${now}::timestamp, ${outcome.channel}, ${fallbackCode})`;
+      ${last?.provider ?? null}, ${outcome.ok}, ${now}::timestamp, ${outcome.channel}, ${fallbackCode}, ${locale})`;
 }
 
 export type FallbackContext = { db: Db; sms: SmsSender; now: () => Date; secret: string; template: TemplateConfig; ttlSeconds: number };
@@ -136,19 +138,21 @@ export type FallbackContext = { db: Db; sms: SmsSender; now: () => Date; secret:
  */
 export async function fallbackToSms(ctx: FallbackContext, verificationId: string): Promise<"sent" | "unconfirmed" | "failed" | "skipped"> {
   const now = ctx.now();
-  const rows = await ctx.db.$queryRaw<{ phone: string; country: string | null; purpose: string; status: string; expiresAt: Date; sealed: string }[]>`
+  const rows = await ctx.db.$queryRaw<{ phone: string; country: string | null; purpose: string; status: string; expiresAt: Date; sealed: string; smsLocale: string | null }[]>`
     WITH old AS (
       SELECT id, "fallbackCode" AS sealed FROM "Verification"
        WHERE id = ${verificationId} AND "fallbackCode" IS NOT NULL FOR UPDATE)
     UPDATE "Verification" v SET "fallbackCode" = NULL FROM old WHERE v.id = old.id
-    RETURNING v.phone, v.country, v.purpose, v.status::text AS status, v."expiresAt", old.sealed`;
+    RETURNING v.phone, v.country, v.purpose, v.status::text AS status, v."expiresAt", old.sealed, v."smsLocale"`;
   const row = rows[0];
   if (!row || row.status !== "pending" || row.expiresAt <= now) return "skipped";
   const code = openFallbackCode(ctx.secret, verificationId, row.sealed);
   if (!code) return "skipped";
-  const message = renderOtpMessage({ code, purpose: row.purpose, ttlSeconds: ctx.ttlSeconds }, ctx.template);
+  // The same language as the WhatsApp message would have had: the one chosen at send time.
+  const locale = isShippedLocale(row.smsLocale) ? row.smsLocale : (ctx.template.DEFAULT_LOCALE as Locale);
+  const message = renderOtpMessage({ code, purpose: row.purpose, ttlSeconds: ctx.ttlSeconds, locale }, ctx.template);
   const outcome = await deliverCode({ sms: ctx.sms }, ["sms"], { to: row.phone, text: message.text, purpose: row.purpose, code, ...(row.country && { country: row.country }) });
-  await recordDelivery(ctx.db, ctx.now(), verificationId, row.phone, message.maskedText, outcome, null);
+  await recordDelivery(ctx.db, ctx.now(), verificationId, row.phone, message.maskedText, outcome, null, locale);
   log.info("whatsapp fell back to sms", { verificationId, status: outcome.status });
   return outcome.status;
 }

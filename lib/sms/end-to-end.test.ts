@@ -10,6 +10,7 @@ import type { Db } from "@/lib/db";
 import { sendOtp, verifyOtp } from "@/lib/otp/service";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
 import { createTestContext } from "@/test/otp-context";
+import { findCode } from "./console";
 import { applyDeliveryStatus } from "./delivery-reports";
 import { reply, spyOnLogs, startFakeGateway, type FakeGateway, type GatewayHandler } from "./test-gateway";
 
@@ -60,7 +61,7 @@ function context(db: Db, vars: Record<string, string> = {}) {
 function codeSentTo(gateway: FakeGateway): string {
   const req = gateway.requests.at(-1)!;
   const text = req.headers["content-type"]?.includes("json") ? JSON.parse(req.body)[0].msg : new URLSearchParams(req.body).get("Body")!;
-  return /code is (\d+)/.exec(text)![1];
+  return findCode(text)!;
 }
 
 async function expectNothingLeaked(db: Db, verificationId: string, code: string) {
@@ -91,10 +92,10 @@ describeEachDatabase("OTP over a real mShastra-speaking server", (use) => {
     const phone = uniquePhone();
     const sent = await sendOtp(ctx, { phone });
     const body = JSON.parse(mshastra.requests[0].body);
-    expect(body).toEqual([{ user: "e2e-user", pwd: PASSWORD, number: phone.slice(1), sender: "PHONEOTP", msg: expect.stringMatching(/^Your PhoneOTP code is \d{6}\./), language: "Unicode" }]);
+    expect(body).toEqual([{ user: "e2e-user", pwd: PASSWORD, number: phone.slice(1), sender: "PHONEOTP", msg: expect.stringMatching(/^Msimbo wako wa PhoneOTP ni \d{6}\./), language: "Unicode" }]);
     const code = codeSentTo(mshastra);
     const rows = await db.smsMessage.findMany({ where: { verificationId: sent.verificationId } });
-    expect(rows).toMatchObject([{ provider: "mshastra", attempt: 1, status: "sent", providerMessageId: "880001", httpStatus: 200, to: phone, text: "Your PhoneOTP code is ******. It expires in 5 minutes." }]);
+    expect(rows).toMatchObject([{ provider: "mshastra", attempt: 1, status: "sent", providerMessageId: "880001", httpStatus: 200, to: phone, text: "Msimbo wako wa PhoneOTP ni ******. Muda wake unaisha baada ya dakika 5. Usimpe mtu yeyote msimbo huu." }]);
     await expectNothingLeaked(db, sent.verificationId, code);
     expect(await verifyOtp(ctx, { phone, code })).toMatchObject({ status: "verified" });
   });
@@ -153,7 +154,7 @@ describeEachDatabase("OTP over a real mShastra-speaking server", (use) => {
     expect((await smsFailure(sendOtp(ctx, { phone }))).code).toBe("rate_limited");
     expect(mshastra.requests).toHaveLength(1);
     // The code that did arrive works.
-    expect(await verifyOtp(ctx, { phone, code: /code is (\d+)/.exec(held)![1] })).toMatchObject({ status: "verified" });
+    expect(await verifyOtp(ctx, { phone, code: findCode(held)! })).toMatchObject({ status: "verified" });
   });
 
   it("puts at most one SMS into a gateway slower than SMS_TIMEOUT_MS per send request (8 sends, limits off)", async () => {
@@ -212,7 +213,7 @@ describeEachDatabase("OTP over a real Africa's Talking-speaking server, routed p
       const text = new URLSearchParams(at.requests[0].body).get("message")!;
       expect(await db.smsMessage.findMany({ where: { verificationId: sent.verificationId } })).toMatchObject([{ provider: "africastalking", status: "sent", providerMessageId: "ATXid_e2e" }]);
       expect(await db.verification.findUniqueOrThrow({ where: { id: sent.verificationId } })).toMatchObject({ smsProvider: "africastalking", smsStatus: "sent" });
-      expect(await verifyOtp(ctx, { phone, code: /code is (\d+)/.exec(text)![1] })).toMatchObject({ status: "verified" });
+      expect(await verifyOtp(ctx, { phone, code: findCode(text)! })).toMatchObject({ status: "verified" });
     } finally {
       await at.close();
     }

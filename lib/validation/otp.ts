@@ -23,6 +23,14 @@ export const sendOtpSchema = z.object({
   /** The bot-challenge solution (ALTCHA payload, or a Turnstile / hCaptcha token): see GET /api/otp/challenge. */
   challenge: z.string({ error: "challenge must be text." }).trim().max(4096, "challenge is too long.").optional(),
   channel: z.enum(["sms", "whatsapp", "voice", "auto"], { error: "Channel must be sms, whatsapp, voice or auto." }).optional(),
+  /** The SMS language (one of LOCALES, checked by sendOtp); without it, the number's country decides. */
+  locale: z
+    .string({ error: "locale must be text." })
+    .trim()
+    .min(2, "locale must be a language code such as sw.")
+    .max(35, "locale is too long.")
+    .optional()
+    .describe("The SMS language: one of LOCALES (en, sw, fr, ar). Default: the language of the number's country, else DEFAULT_LOCALE."),
 });
 
 export const verifyOtpSchema = z.object({

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/api/errors";
+import { apiMessage } from "@/lib/api/messages";
 import { json, parseJson, validate, withApi } from "@/lib/api/handler";
 import { otherMethods } from "@/lib/api/methods";
 import { refuseCrossSite } from "@/lib/api/request-guard";
@@ -23,10 +24,10 @@ export const POST = withApi(
   async ({ req, ip, userAgent, apiKey }) => {
     await refuseCrossSite(req);
     const { session, ...input } = validate(verifyOtpSchema, await parseJson(req));
-    if (session && !isSameOriginRequest(req)) throw new AppError("forbidden", '"session": true is accepted from this site\'s own pages only.');
+    if (session && !isSameOriginRequest(req)) throw new AppError("forbidden", { key: "sessionSameOrigin" });
     if (session && input.purpose && input.purpose.toLowerCase() !== LOGIN_PURPOSE.toLowerCase()) {
-      const message = `"session": true needs purpose ${LOGIN_PURPOSE}.`;
-      throw new AppError("validation_error", message, { fields: { purpose: message } });
+      const message = { key: "sessionPurpose", values: { purpose: LOGIN_PURPOSE } } as const;
+      throw new AppError("validation_error", message, { fields: { purpose: apiMessage("en", message) } });
     }
     const ctx = await getOtpContext();
     const purpose = session ? LOGIN_PURPOSE : input.purpose;

@@ -19,7 +19,7 @@ const nextConfig = {
   poweredByHeader: false,
   // The seed's clients call /api/users/send-otp/ with the slash; answer it as is, no redirect.
   skipTrailingSlashRedirect: true,
-  serverExternalPackages: ["@electric-sql/pglite", "fs-native-extensions"],
+  serverExternalPackages: ["@electric-sql/pglite", "fs-native-extensions", "pg-boss"],
   // forbidden() from next/navigation: admin pages answer a real HTTP 403 to non-admins.
   experimental: { authInterrupts: true },
   async headers() {

@@ -41,6 +41,11 @@ const schema = z.object({
   TRUST_PROXY: z.preprocess((v) => emptyToUndefined(v) ?? "0", z.string().trim()),
   IP_V6_PREFIX: int(64, 1, 128),
   SHUTDOWN_GRACE_SECONDS: int(10, 0, 3_600),
+  // Job queue (docs/operations.md): this instance works jobs (webhooks, DLR polling, purge, expiry sweep).
+  JOBS: bool(true),
+  // Webhooks may target private, loopback and link-local addresses (refused in production otherwise).
+  WEBHOOK_ALLOW_PRIVATE: bool(),
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 60_000),
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().min(16, "must be at least 16 characters").optional()),
 
   OTP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),

@@ -7,6 +7,7 @@
 import client from "prom-client";
 
 type PoolStats = () => Record<string, number> | null;
+type Backlog = () => Promise<number>;
 
 function create() {
   const registry = new client.Registry();
@@ -14,6 +15,7 @@ function create() {
   const m = {
     registry,
     poolStats: undefined as PoolStats | undefined,
+    webhookBacklog: undefined as Backlog | undefined,
     sends: new client.Counter({
       name: "phoneotp_otp_sends_total",
       help: "Send requests by outcome (sent, test_number, rate_limited, sms_failed), purpose, channel and country.",
@@ -47,7 +49,7 @@ function create() {
     }),
     webhookDeliveries: new client.Counter({
       name: "phoneotp_webhook_deliveries_total",
-      help: "Webhook delivery attempts by outcome (success, failure).",
+      help: "Webhook delivery attempts by outcome (success, failure), counted by the instance that made them.",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
@@ -70,6 +72,19 @@ function create() {
       for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
     },
   });
+  new client.Gauge({
+    name: "phoneotp_webhook_backlog",
+    help: "Webhook deliveries waiting for an attempt (first or retry), across all instances: the same on every scrape target.",
+    registers: [registry],
+    async collect() {
+      if (!m.webhookBacklog) return;
+      try {
+        this.set(await m.webhookBacklog());
+      } catch {
+        // database unreachable: leave the gauge out of this scrape rather than fail the others
+      }
+    },
+  });
   return m;
 }
 
@@ -82,6 +97,11 @@ export function metrics() {
 /** The database layer reports its pool here once it is open. */
 export function setPoolStats(stats: PoolStats) {
   metrics().poolStats = stats;
+}
+
+/** The job queue reports how many webhook deliveries wait (one indexed count per scrape). */
+export function setWebhookBacklog(backlog: Backlog) {
+  metrics().webhookBacklog = backlog;
 }
 
 const ID_SEGMENT = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+|[\w-]{20,})$/i;

@@ -6,12 +6,11 @@ import { parseDatabaseUrl } from "./db/connection";
 import { describeDatabaseError } from "./db/errors";
 import { pendingMigrations } from "./db/migrations";
 import { DatabaseInUseError } from "./db/pglite-lock";
-import { closeDatabase, getDatabase, getDb } from "./db";
-import { log } from "./log";
-import { pollMshastraDeliveryReports } from "./sms/delivery-reports";
+import { closeDatabase, getDatabase } from "./db";
+import { getJobQueue } from "./jobs/runtime";
 import { smsTemplateWarnings } from "./sms/segments";
 import { env, EnvError } from "./env";
-import { installGracefulShutdown, onShutdown } from "./shutdown";
+import { installGracefulShutdown } from "./shutdown";
 import { installSocketIpHeader } from "./socket-ip";
 
 /** Stops the start with one line per problem: "Configuration error: …" or "Database error: …". */
@@ -36,7 +35,7 @@ export async function startServer() {
     fail([`DATABASE_URL: ${(error as Error).message.split("\n")[0].replace(/^DATABASE_URL:? /, "")}`]);
   }
   await checkDatabase();
-  startDeliveryReportPolling();
+  await startJobs();
 }
 
 /** Allowed, but probably not what a production operator meant: one line each, at start. */
@@ -73,23 +72,15 @@ async function checkDatabase() {
   }
 }
 
-const DLR_POLL_INTERVAL_MS = 60_000;
-
 /**
- * mShastra reports delivery only when asked: poll recent `sent` messages once a minute (admins can
- * also trigger it). Every instance may poll; updates are idempotent.
+ * Opens the job queue (webhooks, mShastra delivery-report polling, the daily purge, the expiry
+ * sweep; lib/jobs). Not fatal: without it the API still answers, and the next request that needs
+ * the queue retries.
  */
-function startDeliveryReportPolling() {
-  const config = env();
-  if (!config.MSHASTRA_DLR_URL || !config.SMS_PROVIDER.includes("mshastra")) return;
-  const timer = setInterval(async () => {
-    try {
-      const result = await pollMshastraDeliveryReports(await getDb(), config);
-      if (result.checked) log.info("mshastra delivery reports polled", { ...result, errors: result.errors.length });
-    } catch (error) {
-      log.warn("mshastra delivery report poll failed", { error: (error as Error)?.name });
-    }
-  }, DLR_POLL_INTERVAL_MS);
-  timer.unref();
-  onShutdown("delivery report polling", () => clearInterval(timer));
+async function startJobs() {
+  try {
+    await getJobQueue();
+  } catch (error) {
+    console.error(`Job queue not started: ${describeDatabaseError(error)}`);
+  }
 }

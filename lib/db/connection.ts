@@ -40,6 +40,8 @@ export type OpenDatabase = {
   db: Db;
   target: DatabaseTarget;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** The embedded database itself (PGlite only): the job queue runs its SQL on it in-process. */
+  pglite?: PGlite;
   close(): Promise<void>;
 };
 
@@ -77,6 +79,7 @@ export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: nu
       db,
       target,
       adapterFactory,
+      pglite,
       close: async () => {
         await db.$disconnect();
         await pglite.close();

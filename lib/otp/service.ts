@@ -8,6 +8,7 @@ import { apiMessage, type ApiMessageKey } from "../api/messages";
 import type { Db } from "../db/connection";
 import { recordRefusal } from "../audit/refusals";
 import { log } from "../log";
+import { emitWebhookEvent } from "../webhooks/events";
 import { metrics } from "../metrics";
 import { parsePhone, PhoneError, type ParsedPhone } from "../phone";
 import { deliverCode, recordDelivery, resolveChannels, sealFallbackCode, type ChannelSenders, type RequestedChannel } from "../sms/channels";
@@ -207,16 +208,22 @@ export async function sendOtp(
     metrics().smsLatency.observe({ provider: a.provider, status: a.status }, a.latencyMs / 1000);
   }
   count(outcome.ok ? "sent" : outcome.status === "unconfirmed" ? "unconfirmed" : "sms_failed", outcome.channel);
+  const emitSent = (delivery: string) =>
+    emitWebhookEvent(ctx.db, "verification.sent", { verificationId: id, phone: phone.e164, purpose, channel: outcome.channel, expiresAt: expiresAt.toISOString(), delivery }, now);
   if (outcome.status === "unconfirmed") {
     // Not an error: answering 502 would invite an immediate retry, and a second SMS, for a code
     // that may be on its way. The verification stays pending and counts toward every limit.
     log.warn("sms unconfirmed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
+    await emitSent("unconfirmed");
     return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: outcome.channel, delivery: "unconfirmed" };
   }
   if (!outcome.ok) {
     log.warn("sms failed", { verificationId: id, attempts: outcome.attempts.length, reason: outcome.attempts.at(-1)?.errorCode });
+    const last = outcome.attempts.at(-1);
+    await emitWebhookEvent(ctx.db, "sms.failed", { verificationId: id, phone: phone.e164, purpose, channel: outcome.channel, provider: last?.provider ?? null, errorCode: last?.errorCode ?? null }, now);
     throw new AppError("sms_failed", { key: "smsFailed" });
   }
+  await emitSent("sent");
   return { status: "sent", verificationId: id, phone: phone.e164, expiresAt, resendAfter, channel: outcome.channel };
 }
 
@@ -274,6 +281,7 @@ export async function verifyOtp(
       { phone, purpose, verificationId: row.id, verifiedAt: now },
       now,
     );
+    await emitWebhookEvent(ctx.db, "verification.approved", { verificationId: row.id, phone, purpose, verifiedAt: now.toISOString() }, now);
     return { status: "verified", verificationId: row.id, phone, purpose, loginToken: `${row.id}.${token}`, verificationToken };
   }
   if (!row.id && !row.status && ipLimit && row.ip_oldest) {
@@ -285,6 +293,10 @@ export async function verifyOtp(
   const result = row.status;
   const attemptsLeft = row.maxAttempts !== null && row.attempts !== null ? row.maxAttempts - row.attempts : null;
   count(result === "expired" || result === "locked" ? result : result === "pending" && attemptsLeft !== null ? "invalid_code" : "not_found");
+  // r_id set: this call moved the code to expired or locked (later calls only report it).
+  if (row.id && (result === "expired" || result === "locked")) {
+    await emitWebhookEvent(ctx.db, `verification.${result}`, { verificationId: row.id, phone, purpose, attempts: row.attempts }, now, `${result}:${row.id}`);
+  }
   if (result === "expired") throw new AppError("expired", { key: "expired" });
   if (result === "locked") throw new AppError("locked", { key: "locked" });
   if (result === "pending" && attemptsLeft !== null) {

@@ -8,8 +8,8 @@
  * OTP_SECRET: a database dump or backup alone cannot mint tokens, and no extra secret needs managing.
  * Changing OTP_SECRET makes the old private keys unreadable; a new key is then created (logged).
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
+import { seal, unseal } from "../crypto/sealed";
 import type { Db } from "../db/connection";
 import { log } from "../log";
 
@@ -36,25 +36,9 @@ type ActiveKey = { kid: string; key: CryptoKey | Uint8Array; secret: string; loa
 // verifies each found no key and each created one — 27 SigningKey rows in a 99-cycle bench run).
 const globalForKeys = globalThis as unknown as { __otpSigningKey?: WeakMap<Db, ActiveKey>; __otpSigningKeyLoading?: WeakMap<Db, Promise<ActiveKey>> };
 
-function encryptionKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", secret, "phoneotp", "signing-key-encryption:v1", 32));
-}
-
-function encrypt(secret: string, kid: string, plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", encryptionKey(secret), iv);
-  cipher.setAAD(Buffer.from(kid)); // binds the ciphertext to its row
-  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
-}
-
-function decrypt(secret: string, kid: string, sealed: string): string {
-  const raw = Buffer.from(sealed, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", encryptionKey(secret), raw.subarray(0, 12));
-  decipher.setAAD(Buffer.from(kid));
-  decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString("utf8");
-}
+const SIGNING_KEY_SEAL = { salt: "phoneotp", info: "signing-key-encryption:v1" };
+const encrypt = (secret: string, kid: string, plain: string) => seal(secret, SIGNING_KEY_SEAL, kid, plain);
+const decrypt = (secret: string, kid: string, sealed: string) => unseal(secret, SIGNING_KEY_SEAL, kid, sealed);
 
 /** Creates a key pair and stores it; `activatesAt` in the future publishes it before it signs. */
 export async function createSigningKey(db: Db, secret: string, now: Date, activatesAt = now) {

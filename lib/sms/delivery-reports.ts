@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db";
 import { log } from "../log";
+import { emitWebhookEvent } from "../webhooks/events";
 import { MSHASTRA_DLR_BATCH, queryMshastraDeliveryStatus, type MshastraDlrConfig } from "./mshastra";
 import type { SmsErrorCode } from "./types";
 
@@ -44,7 +45,7 @@ export async function applyDeliveryStatus(db: Db, report: DeliveryReport): Promi
       ? { status: "delivered" as const, deliveredAt: report.at, errorCode: null, errorMessage: null }
       : { status: "undelivered" as const, deliveredAt: null, errorCode: report.errorCode ?? "unknown", errorMessage: report.errorMessage?.slice(0, 300) ?? null };
 
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const { count } = await tx.smsMessage.updateMany({ where: { id: message.id, status: { in: [...from] } }, data });
     if (count === 0) return { matched: true, updated: false, verificationUpdated: false };
     const newer = await tx.smsMessage.count({
@@ -54,6 +55,18 @@ export async function applyDeliveryStatus(db: Db, report: DeliveryReport): Promi
     const v = await tx.verification.updateMany({ where: { id: message.verificationId }, data: { smsStatus: report.status } });
     return { matched: true, updated: true, verificationUpdated: v.count > 0 };
   });
+  if (result.updated) {
+    const event = report.status === "delivered" ? "sms.delivered" : "sms.failed";
+    await emitWebhookEvent(db, event, {
+      verificationId: message.verificationId,
+      provider: report.provider,
+      providerMessageId: report.providerMessageId,
+      status: report.status,
+      at: report.at.toISOString(),
+      ...(report.status === "undelivered" && { errorCode: report.errorCode ?? "unknown" }),
+    });
+  }
+  return result;
 }
 
 export type PollOptions = {

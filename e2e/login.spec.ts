@@ -122,6 +122,33 @@ test.describe("2. one round trip from code to session", () => {
     expect(session.user?.phone).toBe(phone);
   });
 
+  test("the navigation to /account asks only for its server components, not a new document, with times already in the browser's zone @mobile", async ({ browser, request }, testInfo) => {
+    // A full page load would run the framework's scripts again before the account shows (issue 14: code → /account).
+    const context = await browser.newContext({ ...testInfo.project.use, baseURL: testInfo.project.use.baseURL, timezoneId: "Asia/Tokyo" });
+    const page = await context.newPage();
+    const phone = uniquePhone();
+    await page.goto("/login");
+    const before = await requestCode(page, phone);
+    const code = await readCodeFromOutbox(request, phone, { after: before });
+    const seen: Request[] = [];
+    page.on("request", (r) => seen.push(r));
+    await codeField(page).pressSequentially(code);
+    await expect(page.getByTestId("account-phone")).toHaveAttribute("data-phone", phone);
+    await expect(page).toHaveURL(/\/account$/);
+    const account = seen.filter((r) => new URL(r.url()).pathname === "/account");
+    expect(account.map((r) => r.resourceType())).toEqual(["fetch"]);
+    expect((await account[0].allHeaders()).rsc).toBe("1");
+    // (The router may still fetch the account page's own small chunk, but the page does not wait for it.)
+    expect(seen.filter((r) => r.resourceType() === "document").map((r) => r.url())).toEqual([]);
+    // The login form remembered the zone: the server renders Tokyo time, before any script runs.
+    const html = await (await page.request.get("/account")).text();
+    const iso = await page.locator("time").first().getAttribute("datetime");
+    const tokyo = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(iso!));
+    await expect(page.locator("time").first()).toHaveText(tokyo);
+    expect(html).toContain(`>${tokyo}</time>`);
+    await context.close();
+  });
+
   test('POST /api/otp/verify with "session": true refuses another origin and sets the cookie for its own', async ({ request, playwright, baseURL }) => {
     const phone = uniquePhone();
     await request.post("/api/otp/send", { data: { phone, purpose: "Login" } });

@@ -1,10 +1,13 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { SignOutButton } from "@/components/login/sign-out-button";
 import { Card, CardHeader } from "@/components/ui/card";
 
-/** The 403 page rendered in place of admin pages for signed-in users without the ADMIN role (in their language). */
+/**
+ * The 403 page rendered in place of admin pages for signed-in users without the ADMIN role (in their
+ * language). Plain links: app/forbidden.tsx is a root boundary, whose client code ships with every
+ * page (next/link added 3.8 KB gzip to /login).
+ */
 export async function Forbidden() {
   const [t, common] = await Promise.all([getTranslations("errors"), getTranslations("common")]);
   return (
@@ -14,12 +17,13 @@ export async function Forbidden() {
         <CardHeader title={t("forbiddenTitle")} description={t("forbiddenDescription")} />
         <SignOutButton label={t("forbiddenSignInOther")} redirectTo="/login?callbackUrl=%2Fadmin" />
         <div className="mt-4 flex flex-wrap gap-4">
-          <Link href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
+          <a href="/account" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
             {common("goToAccount")}
-          </Link>
-          <Link href="/" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
+          </a>
+          {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a plain link on purpose (above) */}
+          <a href="/" className="font-medium text-brand-700 underline underline-offset-4 dark:text-blue-300">
             {common("home")}
-          </Link>
+          </a>
         </div>
       </Card>
       <LanguageSwitcher />

@@ -4,6 +4,7 @@
  * "No connection — try again" with everything typed kept.
  */
 import type { LoginProblem, LoginState } from "@/lib/login/state";
+import { timeZoneCookie } from "@/lib/time-zone";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -70,6 +71,9 @@ export async function postLoginForm(
 
 /** The code, in one round trip: a right code answers with the session cookie already set. */
 export async function verifyAndSignIn(phone: string, code: string): Promise<void> {
+  // The page after this one renders its times in this zone on the server (lib/time-zone.ts).
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (timeZone) document.cookie = timeZoneCookie(timeZone);
   const res = await request("/api/otp/verify", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },

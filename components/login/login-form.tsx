@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { FieldMessage, Label, inputClassName } from "@/components/ui/input";
@@ -78,6 +79,7 @@ function Spinner() {
 
 export function LoginForm({ initial, locale, texts, countries, defaultCountry, codeLength, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
   const timeZone = useTimeZone();
+  const router = useRouter();
   const [state, setState] = useState<LoginState>(() =>
     typeof window !== "undefined" && wentBackToNumber && initial.stage !== "phone" && !hasStepMarker() ? { ...initial, stage: "phone" } : initial,
   );
@@ -216,11 +218,13 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
         setBusy("redirect");
         busyRef.current = true; // stays set: the page is going away
         setAnnounce(texts.verified);
-        // One navigation: the verify answer already carried the session cookie.
-        window.location.assign(callbackUrl ?? "/account");
+        // One navigation: the verify answer already carried the session cookie. A client-side one:
+        // it asks only for the next page's server components, where a full load would run the
+        // framework's scripts again before the account shows (bench:ux, code → /account).
+        router.push(callbackUrl ?? "/account");
       });
     },
-    [sent, codeLength, callbackUrl, texts],
+    [sent, codeLength, callbackUrl, texts, router],
   );
 
   useWebOtp(state.stage === "code" && !isDead ? (sent?.verificationId ?? sent?.phone ?? null) : null, (otp) => {

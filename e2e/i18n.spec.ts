@@ -47,6 +47,7 @@ const isIncreasing = (xs: number[]) => xs.length > 1 && xs.every((x, i) => i ===
 test.describe("languages", () => {
   for (const { locale, acceptLanguage, dir } of LOCALES) {
     test(`renders the login steps in ${locale} from Accept-Language, axe clean @mobile`, async ({ browser }, testInfo) => {
+      test.setTimeout(90_000); // three steps, three axe scans
       const t = messages(locale);
       const { context, page } = await contextIn(browser, testInfo, acceptLanguage);
       await page.goto("/login");
@@ -79,6 +80,7 @@ test.describe("languages", () => {
   }
 
   test("a whole login in Arabic: right to left, numbers left to right, the code typed in Arabic-Indic digits @mobile", async ({ browser, request }, testInfo) => {
+    test.setTimeout(90_000); // a whole login and an axe scan
     const t = messages("ar");
     const { context, page } = await contextIn(browser, testInfo, "ar-EG,ar;q=0.9");
     const phone = uniquePhone();
@@ -144,6 +146,7 @@ test.describe("languages", () => {
   });
 
   test("the switcher changes the language and remembers it, over Accept-Language @mobile", async ({ page }, testInfo) => {
+    test.setTimeout(60_000);
     await page.goto("/login?callbackUrl=%2Faccount");
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
     await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");

@@ -489,6 +489,8 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
               className={isDead ? primary : textButton}
             >
               {busy === "resend" && <Spinner />}
+              {/* One flex item: a flex container would drop the spaces around the isolated seconds. */}
+              <span>
               {(() => {
                 const label = isDead ? texts.sendNewCode : texts.resendCode;
                 if (busy === "resend") return texts.sending;
@@ -499,6 +501,7 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
                 }
                 return label;
               })()}
+              </span>
             </button>
           </form>
         </>

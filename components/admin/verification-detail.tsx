@@ -56,6 +56,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
               <span className="font-mono text-[13px]">{v.ip ?? "—"}</span>
             </Field>
             <Field label="Channel">{v.channel}</Field>
+            <Field label="SMS language">{v.smsLocale ?? "—"}</Field>
             <Field label="SMS">
               <span className="inline-flex items-center gap-1.5">
                 {v.smsProvider ?? "—"} <SmsStatusBadge status={v.smsStatus} />

@@ -31,6 +31,7 @@ export const VERIFICATION_SELECT = {
   smsProvider: true,
   smsStatus: true,
   channel: true,
+  smsLocale: true,
   loginTokenUsedAt: true,
   userId: true,
 } satisfies Prisma.VerificationSelect;

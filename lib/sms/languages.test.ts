@@ -39,7 +39,7 @@ function capturedText(): string {
 const numberIn = {
   SN: () => `+22177${String(1_000_000 + ++serial).slice(-7)}`,
   EG: () => `+2010${String(10_000_000 + ++serial).slice(-8)}`,
-  GB: () => `+447700${String(900_000 + ++serial).slice(-6)}`,
+  GB: () => `+447400${String(100_000 + ++serial).slice(-6)}`,
 };
 
 const LANGUAGE = {

@@ -30,6 +30,33 @@ describeEachDatabase("POST /api/otp/send and /api/otp/verify", (use) => {
     expect(verified.loginToken).toMatch(/^[\w-]+\.[\w-]{40,}$/);
   });
 
+  it("answers in the Accept-Language of the request, with the same codes, statuses and fields", async () => {
+    const bad = (language: string) => send(post("/api/otp/send", { phone: "12ab" }, { "accept-language": language }));
+    const sw = await bad("sw-TZ, en;q=0.5");
+    expect(sw.status).toBe(400);
+    const swMessage = "Weka namba sahihi ya simu ya mkononi, pamoja na msimbo wa nchi.";
+    expect(await sw.json()).toEqual({ error: { code: "invalid_phone", message: swMessage, fields: { phone: swMessage } } });
+    expect((await (await bad("ar")).json()).error.message).toBe("أدخل رقم جوال صالحًا مع رمز الدولة.");
+    expect((await (await bad("de, fr;q=0.4")).json()).error.message).toBe("Saisissez un numéro de mobile valide, indicatif du pays compris.");
+    expect((await (await bad("de")).json()).error.message).toBe("Enter a valid mobile number, including the country code.");
+
+    const phone = uniquePhone();
+    await send(post("/api/otp/send", { phone }));
+    const code = lastCodeSentTo(phone);
+    const wrong = await verify(post("/api/otp/verify", { phone, code: code === "000000" ? "111111" : "000000" }, { "accept-language": "fr" }));
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual({ error: { code: "invalid_code", message: "Ce code n’est pas correct. Il reste 4 tentatives.", attemptsLeft: 4 } });
+  });
+
+  it("refuses a send with a locale outside LOCALES with 400 validation_error on the locale field", async () => {
+    const res = await send(post("/api/otp/send", { phone: uniquePhone(), locale: "de" }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: "validation_error", message: "Unknown locale. Use one of: en, sw, fr, ar.", fields: { locale: "Unknown locale. Use one of: en, sw, fr, ar." } },
+    });
+    expect((await send(post("/api/otp/send", { phone: uniquePhone(), locale: 12 }))).status).toBe(400);
+  });
+
   it("answers a wrong code with 400 invalid_code and the attempts left", async () => {
     const phone = uniquePhone();
     await send(post("/api/otp/send", { phone }));

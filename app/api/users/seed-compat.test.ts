@@ -163,6 +163,18 @@ describeEachDatabase("docs/seed-compat.md, every row", (database) => {
         expect(gateway.requests.length).toBe(before);
       },
     ],
+    "accept-language": [
+      "keeps the guide's English bytes whatever Accept-Language asks for",
+      async () => {
+        for (const language of ["sw", "ar", "fr-FR, fr;q=0.9"]) {
+          const headers = { "Accept-Language": language };
+          expect(await answer(await send({ phone: "12ab" }, { headers }))).toEqual({ status: 400, body: '{"message":"Invalid phone number format"}' });
+          expect(await answer(await verify({ otp: "1234" }, { headers }))).toEqual(verifyError(400, "Phone number is required"));
+          const unknownPurpose = await answer(await send({ phone: uniquePhone(), verification_type: "Nope" }, { headers }));
+          expect(unknownPurpose).toEqual({ status: 400, body: '{"message":"Unknown purpose. Use one of: Login, Registration.","status":"error"}' });
+        }
+      },
+    ],
     "verify-no-phone": [
       "answers Phone number is required on verify",
       async () => expect(await answer(await verify({ otp: "1234" }))).toEqual(verifyError(400, "Phone number is required")),

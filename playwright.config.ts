@@ -70,7 +70,7 @@ export default defineConfig({
     {
       command: `rm -rf data/e2e && npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
       url: `${baseURL}/api/health`,
-      timeout: 180_000,
+      timeout: Number(process.env.PW_WEBSERVER_TIMEOUT) || 180_000, // the production build; slow on a loaded machine
       reuseExistingServer: !isCI,
       env: E2E_ENV,
       stdout: "ignore",

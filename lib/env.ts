@@ -73,6 +73,8 @@ const schema = z.object({
   OTP_FRAUD_GUARD: z.preprocess(emptyToUndefined, z.enum(["off", "monitor", "enforce"]).optional()),
   OTP_GUARD_WINDOW_SECONDS: int(3_600, 60, 86_400),
   OTP_GUARD_MIN_SENDS_PER_PREFIX: int(10),
+  OTP_GUARD_MIN_SENDS_NEW_PREFIX: int(5),
+  OTP_GUARD_SUSPECT_SENDS: int(3),
   OTP_GUARD_MIN_SENDS_PER_COUNTRY: int(200),
   OTP_GUARD_MIN_VERIFY_PERCENT: int(20, 0, 100),
   OTP_GUARD_BASELINE_DAYS: int(7, 1, 90),

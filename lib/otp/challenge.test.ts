@@ -4,10 +4,10 @@ import { solveChallenge } from "altcha-lib/v1";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
-import { createClock, createTestContext } from "@/test/otp-context";
+import { createClock, createTestContext, lastCodeSentTo } from "@/test/otp-context";
 import { createBotChallenge } from "./challenge";
 import type { ChallengeConfig } from "./config";
-import { sendOtp } from "./service";
+import { sendOtp, verifyOtp } from "./service";
 
 async function outcome(promise: Promise<unknown>): Promise<string> {
   try {
@@ -94,7 +94,7 @@ describeEachDatabase("bot challenge", (use) => {
 
   it("with OTP_CHALLENGE=adaptive asks nothing while risk is low, and asks once the number's range is under watch", async () => {
     const clock = createClock(new Date("2026-04-01T10:00:00Z"));
-    const { ctx } = createTestContext(use().db, { OTP_CHALLENGE: "adaptive", OTP_CHALLENGE_MAX_NUMBER: "2000", OTP_FRAUD_GUARD: "monitor", OTP_GUARD_MIN_SENDS_PER_PREFIX: "3", OTP_RESEND_COOLDOWN_SECONDS: "0" }, clock);
+    const { ctx } = createTestContext(use().db, { OTP_CHALLENGE: "adaptive", OTP_CHALLENGE_MAX_NUMBER: "2000", OTP_FRAUD_GUARD: "monitor", OTP_GUARD_MIN_SENDS_PER_PREFIX: "3", OTP_GUARD_SUSPECT_SENDS: "0", OTP_RESEND_COOLDOWN_SECONDS: "0" }, clock);
     const range = "+25576555";
     for (let i = 0; i < 3; i++) expect(await outcome(sendOtp(ctx, { phone: `${range}000${i}` }))).toBe("sent");
     // The 4th send finds 3 unverified codes: a monitor-mode block is recorded, and it goes out.
@@ -103,6 +103,31 @@ describeEachDatabase("bot challenge", (use) => {
     expect(await outcome(sendOtp(ctx, { phone: `${range}0004` }))).toBe("challenge_required");
     expect(await outcome(sendOtp(ctx, { phone: `${range}0004`, challenge: await solve(ctx.config.challenge, ctx.now()) }))).toBe("sent");
     expect(await outcome(sendOtp(ctx, { phone: "+255787650000" }))).toBe("sent"); // another range: no challenge
+  });
+
+  it("with OTP_CHALLENGE=adaptive asks a range that sent OTP_GUARD_SUSPECT_SENDS codes, none verified, before any block", async () => {
+    const clock = createClock(new Date("2026-04-01T12:00:00Z"));
+    const { ctx } = createTestContext(use().db, { OTP_CHALLENGE: "adaptive", OTP_CHALLENGE_MAX_NUMBER: "2000", OTP_FRAUD_GUARD: "enforce", OTP_GUARD_SUSPECT_SENDS: "2", OTP_RESEND_COOLDOWN_SECONDS: "0" }, clock);
+    const range = "+25576556";
+    for (let i = 0; i < 2; i++) expect(await outcome(sendOtp(ctx, { phone: `${range}000${i}` }))).toBe("sent");
+    expect(await outcome(sendOtp(ctx, { phone: `${range}0002` }))).toBe("challenge_required");
+    expect(await outcome(sendOtp(ctx, { phone: `${range}0002`, challenge: await solve(ctx.config.challenge, ctx.now()) }))).toBe("sent");
+    expect(await use().db.otpBlock.count({ where: { key: range } })).toBe(0);
+    // A range whose codes are verified is not suspect, however many it sends.
+    const busy = "+25576557";
+    for (let i = 0; i < 4; i++) {
+      const phone = `${busy}000${i}`;
+      expect(await outcome(sendOtp(ctx, { phone }))).toBe("sent");
+      await verifyOtp(ctx, { phone, code: lastCodeSentTo(phone) });
+    }
+  });
+
+  it("with OTP_CHALLENGE=adaptive asks no challenge of a send the guard refuses anyway, and answers 403 blocked", async () => {
+    const clock = createClock(new Date("2026-04-01T14:00:00Z"));
+    const { ctx } = createTestContext(use().db, { OTP_CHALLENGE: "adaptive", OTP_CHALLENGE_MAX_NUMBER: "2000", OTP_FRAUD_GUARD: "enforce" }, clock);
+    const range = "+25576558";
+    await use().db.otpBlock.create({ data: { id: "challenge-refused", scope: "range", key: range, reason: "manual", mode: "enforce", startsAt: ctx.now(), endsAt: new Date(ctx.now().getTime() + 600_000) } });
+    expect(await outcome(sendOtp(ctx, { phone: `${range}0000` }))).toBe("blocked");
   });
 
   it("with OTP_CHALLENGE=adaptive asks a client IP over half its hourly budget", async () => {

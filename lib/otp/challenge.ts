@@ -40,7 +40,7 @@ function required(): AppError {
 
 /**
  * Asks for a solved challenge when OTP_CHALLENGE says so for this send: always, or (adaptive) while
- * risk is elevated (see riskReason). Throws challenge_required (400) when it is missing, wrong,
+ * risk is elevated (see riskReason), except for a send the guard refuses anyway. Throws challenge_required (400) when it is missing, wrong,
  * expired or already used. A challenge sent when none is needed is ignored.
  */
 export async function checkBotChallenge(
@@ -49,7 +49,11 @@ export async function checkBotChallenge(
 ): Promise<void> {
   const config = ctx.config.challenge;
   if (config.mode === "off") return;
-  if (config.mode === "adaptive" && !(await riskReason(ctx, input.phone, input.ip))) return;
+  if (config.mode === "adaptive") {
+    const reason = await riskReason(ctx, input.phone, input.ip);
+    // "refused": the guard answers 403 blocked next; a solved challenge would buy nothing.
+    if (reason === null || reason === "refused") return;
+  }
   if (!input.challenge) throw required();
   const ok = config.provider === "altcha" ? await checkAltcha(ctx, input.challenge) : await checkSiteverify(config, input.challenge, input.ip);
   if (!ok) throw required();

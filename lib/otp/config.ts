@@ -41,6 +41,10 @@ export type GuardConfig = {
   prefixTailDigits: number;
   windowSeconds: number;
   minSendsPerPrefix: number;
+  /** A range with no sends over the baseline period and nothing verified is judged after this many (0 = off). */
+  minSendsNewPrefix: number;
+  /** OTP_CHALLENGE=adaptive asks a range with this many sends in the window and a low verify rate (0 = off). */
+  suspectSends: number;
   minSendsPerCountry: number;
   /** 0..1 */
   minVerifyRate: number;
@@ -124,6 +128,8 @@ export function otpConfigFromEnv(env: Env): OtpConfig {
       prefixTailDigits: env.OTP_PREFIX_TAIL_DIGITS,
       windowSeconds: env.OTP_GUARD_WINDOW_SECONDS,
       minSendsPerPrefix: env.OTP_GUARD_MIN_SENDS_PER_PREFIX,
+      minSendsNewPrefix: env.OTP_GUARD_MIN_SENDS_NEW_PREFIX,
+      suspectSends: env.OTP_GUARD_SUSPECT_SENDS,
       minSendsPerCountry: env.OTP_GUARD_MIN_SENDS_PER_COUNTRY,
       minVerifyRate: env.OTP_GUARD_MIN_VERIFY_PERCENT / 100,
       baselineDays: env.OTP_GUARD_BASELINE_DAYS,

@@ -114,6 +114,30 @@ describeEachDatabase("fraud guard", (use) => {
     expect(await outcome(sendOtp(ctx, { phone: phones[7] }))).toBe("sent");
   });
 
+  it("judges a range seen for the first time after OTP_GUARD_MIN_SENDS_NEW_PREFIX unverified sends, saying so in the block", async () => {
+    const clock = createClock(new Date("2026-03-05T12:00:00Z"));
+    const { ctx } = createTestContext(use().db, { ...GUARD, OTP_GUARD_MIN_SENDS_PER_PREFIX: "10", OTP_GUARD_MIN_SENDS_NEW_PREFIX: "3" }, clock);
+    const { range, phones } = numbersInFreshRange(5);
+    for (const phone of phones.slice(0, 3)) expect(await outcome(sendOtp(ctx, { phone }))).toBe("sent");
+    expect(await outcome(sendOtp(ctx, { phone: phones[3] }))).toBe("blocked");
+    const [block] = await use().db.otpBlock.findMany({ where: { scope: "range", key: range } });
+    expect(block).toMatchObject({ reason: "conversion", sends: 3, verified: 0, baseline: 0, note: "new traffic, nothing verified: judged after 3 sends" });
+  });
+
+  it("waits for OTP_GUARD_MIN_SENDS_PER_PREFIX when the new range has a verified code or the range has history", async () => {
+    const clock = createClock(new Date("2026-03-05T14:00:00Z"));
+    const { ctx } = createTestContext(use().db, { ...GUARD, OTP_GUARD_MIN_SENDS_PER_PREFIX: "10", OTP_GUARD_MIN_SENDS_NEW_PREFIX: "3" }, clock);
+    const verifiedOnce = numbersInFreshRange(6);
+    await sendOtp(ctx, { phone: verifiedOnce.phones[0] });
+    await verifyOtp(ctx, { phone: verifiedOnce.phones[0], code: lastCodeSentTo(verifiedOnce.phones[0]) });
+    for (const phone of verifiedOnce.phones.slice(1)) expect(await outcome(sendOtp(ctx, { phone }))).toBe("sent");
+    const known = numbersInFreshRange(6);
+    // One send two days ago: the range is not new, so its unverified sends wait for the full minimum.
+    await use().db.otpTraffic.create({ data: { scope: "range", key: known.range, bucket: new Date(clock.now().getTime() - 2 * 86_400_000), sends: 1, verified: 1 } });
+    for (const phone of known.phones) expect(await outcome(sendOtp(ctx, { phone }))).toBe("sent");
+    expect(await use().db.otpBlock.count({ where: { key: { in: [verifiedOnce.range, known.range] } } })).toBe(0);
+  });
+
   it("does not block a range whose codes are verified, however many it sends", async () => {
     const clock = createClock(new Date("2026-03-06T10:00:00Z"));
     const { ctx } = createTestContext(use().db, { ...GUARD, OTP_GUARD_MIN_SENDS_PER_PREFIX: "3" }, clock);

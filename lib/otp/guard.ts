@@ -45,7 +45,7 @@ export async function beginGuardedSend(
       ${now}::timestamp, ${phone.e164}, ${range}, ${country}, ${guard.mode},
       ${guard.maxSendsPerHour}::int, ${countryLimit(guard, country)}::int, ${guard.maxSendsPerPrefixPerHour}::int,
       ${guard.windowSeconds}::int, ${guardBucketSeconds(guard)}::int, ${guard.minSendsPerPrefix}::int,
-      ${guard.minSendsPerCountry}::int, ${guard.minVerifyRate}::float8, ${guard.baselineFactor}::float8,
+      ${guard.minSendsNewPrefix}::int, ${guard.minSendsPerCountry}::int, ${guard.minVerifyRate}::float8, ${guard.baselineFactor}::float8,
       ${guard.baselineDays}::int, ${guard.blockSeconds}::int)`;
   if (row.refused) {
     await onRefusal(row.refused === "blocked" ? "guard_blocked" : row.refused);
@@ -74,16 +74,22 @@ export function guardVerifiedArgs(config: OtpContext["config"], phone: ParsedPho
   return { range: phoneRange(phone.e164, guard.prefixTailDigits), country: phone.country ?? null, bucketSeconds: guardBucketSeconds(guard) };
 }
 
+export type RiskReason = "refused" | "guard" | "suspect" | "ip" | "global";
+
 /**
  * Why risk is elevated for this send (OTP_CHALLENGE=adaptive asks for a challenge then), or null:
- * "guard" (a block in either mode on the number, range or country), "ip" (the client's key is over
- * half its hourly send limit) or "global" (sends this hour ahead of the global budget's pace).
+ * "refused" (a block the guard refuses this send for anyway: no challenge is worth asking),
+ * "guard" (a block that does not refuse, i.e. monitor mode, on the number, range or country),
+ * "suspect" (the range sent OTP_GUARD_SUSPECT_SENDS codes in the window and too few were verified),
+ * "ip" (the client's key is over half its hourly send limit) or "global" (sends this hour ahead of
+ * the global budget's pace).
  */
-export async function riskReason(ctx: OtpContext, phone: ParsedPhone, ip: string | null): Promise<string | null> {
+export async function riskReason(ctx: OtpContext, phone: ParsedPhone, ip: string | null): Promise<RiskReason | null> {
   const { guard } = ctx.config;
-  const [row] = await ctx.db.$queryRaw<{ reason: string | null }[]>`
+  const [row] = await ctx.db.$queryRaw<{ reason: RiskReason | null }[]>`
     SELECT otp_guard_risk(${ctx.now()}::timestamp, ${phone.e164}, ${phoneRange(phone.e164, guard.prefixTailDigits)},
-      ${phone.country ?? null}, ${ip}, ${ctx.config.maxSendsPerIpPerHour}::int, ${guard.maxSendsPerHour}::int) AS reason`;
+      ${phone.country ?? null}, ${ip}, ${ctx.config.maxSendsPerIpPerHour}::int, ${guard.maxSendsPerHour}::int,
+      ${guard.mode}, ${guard.windowSeconds}::int, ${guard.suspectSends}::int, ${guard.minVerifyRate}::float8) AS reason`;
   return row.reason;
 }
 

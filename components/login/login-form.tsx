@@ -8,6 +8,7 @@ import { toAsciiDigits } from "@/lib/digits";
 import type { LoginLimits, LoginProblem, LoginState } from "@/lib/login/state";
 import { formFields, postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
 import { BotChallenge, takeChallenge } from "./bot-challenge";
+import { ChannelChoice, channelChoices, SentByNote, type ChannelOptions } from "./channel-choice";
 import { formatClock, useHydrated, useTimeZone } from "./local-time";
 import { clockWait, problemText } from "./messages";
 import { useCountdown } from "./use-countdown";
@@ -24,6 +25,8 @@ export type LoginFormProps = {
   callbackUrl: string | null;
   signedInAs?: string | null;
   notice?: string | null;
+  /** CHANNEL_ROUTES and the channel buttons' words; without it the form offers SMS only. */
+  channelOptions?: ChannelOptions;
 };
 
 type Busy = "send" | "confirm" | "have-code" | "resend" | "verify" | "redirect" | null;
@@ -67,7 +70,7 @@ function Spinner() {
   );
 }
 
-export function LoginForm({ initial, countries, defaultCountry, codeLength, limits, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
+export function LoginForm({ initial, countries, defaultCountry, codeLength, limits, showDevInbox, callbackUrl, signedInAs, notice, channelOptions }: LoginFormProps) {
   const timeZone = useTimeZone();
   const [state, setState] = useState<LoginState>(() =>
     typeof window !== "undefined" && wentBackToNumber && initial.stage !== "phone" && !hasStepMarker() ? { ...initial, stage: "phone" } : initial,
@@ -232,6 +235,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
   const query = search.trim().toLowerCase().replace(/^\+/, "");
   const matches = (c: CountryOption) => !query || c.name.toLowerCase().includes(query) || c.dial.startsWith(query) || c.code.toLowerCase() === query;
   const isVerifying = busy === "verify" || busy === "redirect";
+  const choices = channelOptions ? channelChoices(channelOptions, state.country) : [];
 
   return (
     <Card>
@@ -353,10 +357,23 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
 
       {state.stage === "confirm" && state.pending && (
         <>
-          <CardHeader title="Is this your number?" description="We'll send the code by SMS to:" />
+          <CardHeader title="Is this your number?" description={channelOptions && choices.length ? channelOptions.strings.confirmDescription : "We'll send the code by SMS to:"} />
           <p className="mb-6 text-2xl font-semibold tracking-wide whitespace-nowrap" data-testid="confirm-phone">
             {state.pending.display}
           </p>
+          {channelOptions && (
+            <ChannelChoice
+              options={channelOptions}
+              kind="confirm"
+              channels={choices}
+              hidden={<>{hidden}<input type="hidden" name="phone" value={state.pending.phone} /><input type="hidden" name="country" value={state.country ?? country} /></>}
+              onSubmit={onSubmitSendForm}
+              isBusy={busy === "confirm"}
+              firstButtonRef={confirmRef}
+              primaryClassName={primary}
+              secondaryClassName={secondary}
+            />
+          )}
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="space-y-3">
             {hidden}
             <BotChallenge />
@@ -365,10 +382,12 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
             <FieldMessage id="confirm-message" neutral={isNetworkProblem}>
               {phoneProblem}
             </FieldMessage>
-            <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
-              {busy === "confirm" && <Spinner />}
-              {busy === "confirm" ? "Sending code…" : "Yes, send the code"}
-            </button>
+            {!choices.length && (
+              <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
+                {busy === "confirm" && <Spinner />}
+                {busy === "confirm" ? "Sending code…" : "Yes, send the code"}
+              </button>
+            )}
             <button type="submit" name="intent" value="change" className={secondary}>
               No, change the number
             </button>
@@ -399,6 +418,7 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
               </>
             }
           />
+          {channelOptions && <SentByNote options={channelOptions} channel={sent.channel} />}
           <form
             method="post"
             action="/login/verify"
@@ -475,6 +495,21 @@ export function LoginForm({ initial, countries, defaultCountry, codeLength, limi
               })()}
             </button>
           </form>
+          {/* The other channels, after the resend wait (without JavaScript always: the server keeps the wait). */}
+          {channelOptions && (!hydrated || resendIn === 0) && (
+            <ChannelChoice
+              options={channelOptions}
+              kind="resend"
+              channels={choices}
+              current={sent.channel ?? "sms"}
+              hidden={hidden}
+              onSubmit={onSubmitSendForm}
+              isBusy={busy === "resend"}
+              isDisabled={isVerifying}
+              primaryClassName={textButton}
+              secondaryClassName={textButton}
+            />
+          )}
         </>
       )}
 

@@ -14,6 +14,8 @@ import { getOtpContext } from "@/lib/otp/context";
 import { consumeLoginToken, sendOtp, verifyOtp } from "@/lib/otp/service";
 import { parsePhone, PhoneError } from "@/lib/phone";
 import { toAsciiDigits } from "@/lib/digits";
+import { channelStrings, loginChannelRoutes } from "./channel-options";
+import { isChannel, offeredChannels, requestedChannel } from "./channels";
 import type { LoginProblem } from "./state";
 import type { StoredStep } from "./step";
 
@@ -68,7 +70,8 @@ const DEAD = new Set(["expired", "locked", "not_found"]);
 /** One press of a button in the number, confirm or resend form. */
 export async function sendStep(
   current: StoredStep | null,
-  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null },
+  // `channel`: the channel button pressed (sms, whatsapp, voice); none for "Send code" and "Resend code".
+  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null; channel?: string | null },
   meta: RequestMeta,
 ): Promise<StoredStep> {
   const confirmed = current?.confirmed ?? [];
@@ -103,12 +106,19 @@ export async function sendStep(
     return { ...base, stage: "confirm", pending: { phone: phone.e164, display: displayPhone(phone.e164) }, sent: current?.sent };
   }
   try {
-    const result = await sendOtp(await getOtpContext(), { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, ...meta });
+    // Only the channels the page offers for this number's country; the same cooldown and limits
+    // apply whichever is pressed (they count sends per phone, not per channel).
+    const channel = requestedChannel(form.channel, previous?.phone === phone.e164 ? previous.channel : undefined, offeredChannels(loginChannelRoutes(), phone.country));
+    if (!channel) {
+      const message = channelStrings().notOffered[isChannel(form.channel) ? form.channel : "sms"];
+      throw new AppError("validation_error", message, { fields: { channel: message } });
+    }
+    const result = await sendOtp(await getOtpContext(), { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, channel, ...meta });
     return {
       ...base,
       confirmed: confirmed.includes(phone.e164) ? confirmed : [...confirmed, phone.e164],
       stage: "code",
-      sent: { phone: result.phone, display: displayPhone(result.phone), verificationId: result.verificationId, expiresAt: result.expiresAt.getTime(), resendAfter: result.resendAfter.getTime() },
+      sent: { phone: result.phone, display: displayPhone(result.phone), verificationId: result.verificationId, expiresAt: result.expiresAt.getTime(), resendAfter: result.resendAfter.getTime(), channel: result.channel },
       notice: form.intent === "resend" ? "We sent a new code. Earlier codes no longer work." : undefined,
     };
   } catch (error) {

@@ -5,6 +5,7 @@ import { LogoLink } from "@/components/ui/logo";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { channelStrings, loginChannelRoutes } from "@/lib/login/channel-options";
 import { countryGroups, isCountryCode } from "@/lib/login/countries";
 import { decodeStep, LOGIN_STEP_COOKIE, publicState } from "@/lib/login/step";
 
@@ -43,6 +44,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         callbackUrl={callbackUrl}
         signedInAs={user?.phone}
         notice={first(params.signedOut) ? "You have signed out." : null}
+        channelOptions={{ routes: loginChannelRoutes(), strings: channelStrings() }}
       />
     </main>
   );

@@ -9,6 +9,12 @@ export const SHORT_TTL_BASE_URL = `http://127.0.0.1:${SHORT_TTL_PORT}`;
 export const SHORT_TTL_SECONDS = 10;
 /** A third server on the same build that asks every send for a bot challenge (OTP_CHALLENGE=always). */
 export const CHALLENGE_BASE_URL = `http://127.0.0.1:${PORT + 2}`;
+/**
+ * A fourth server on the same build with WhatsApp and Twilio voice calls configured, both pointed at
+ * the local fake that e2e/login-channels.spec.ts runs on CHANNELS_FAKE_PORT.
+ */
+export const CHANNELS_BASE_URL = `http://127.0.0.1:${PORT + 30}`;
+export const CHANNELS_FAKE_PORT = PORT + 31;
 /** Saved once per run by the setup project (e2e/auth.setup.ts); reuse with test.use({ storageState }). */
 export const ADMIN_STORAGE_STATE = "e2e/.auth/admin.json";
 const isCI = !!process.env.CI;
@@ -98,6 +104,31 @@ export default defineConfig({
       timeout: 60_000,
       reuseExistingServer: !isCI,
       env: { ...E2E_ENV, DATABASE_URL: "data/e2e-challenge/pglite", DATA_DIR: "data/e2e-challenge", NEXTAUTH_URL: CHALLENGE_BASE_URL, OTP_CHALLENGE: "always" },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `rm -rf data/e2e-channels && npx next start -H 127.0.0.1 -p ${PORT + 30}`,
+      url: `${CHANNELS_BASE_URL}/api/health`,
+      timeout: 60_000,
+      reuseExistingServer: !isCI,
+      env: {
+        ...E2E_ENV,
+        DATABASE_URL: "data/e2e-channels/pglite",
+        DATA_DIR: "data/e2e-channels",
+        NEXTAUTH_URL: CHANNELS_BASE_URL,
+        WHATSAPP_API_URL: `http://127.0.0.1:${CHANNELS_FAKE_PORT}/v21.0`,
+        WHATSAPP_TOKEN: "e2e-whatsapp-token",
+        WHATSAPP_PHONE_NUMBER_ID: "1065403",
+        WHATSAPP_TEMPLATE: "otp_login",
+        WHATSAPP_APP_SECRET: "e2e-whatsapp-app-secret",
+        TWILIO_API_URL: `http://127.0.0.1:${CHANNELS_FAKE_PORT}`,
+        TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+        TWILIO_AUTH_TOKEN: "e2e-twilio-token",
+        TWILIO_VOICE_FROM: "+15005550006",
+        CHANNEL_ROUTES: "TZ:whatsapp,sms,voice;*:sms",
+        SMS_TIMEOUT_MS: "3000",
+      },
       stdout: "ignore",
       stderr: "pipe",
     },

@@ -11,6 +11,7 @@ import type { LoginProblem, LoginState } from "@/lib/login/state";
 import type { LoginTexts } from "@/lib/login/texts";
 import { formFields, postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
 import { BotChallenge, takeChallenge } from "./bot-challenge";
+import { ChannelChoice, channelChoices, SentByNote, type ChannelOptions } from "./channel-choice";
 import { formatClock, useHydrated, useTimeZone } from "./local-time";
 import { clockWait, problemText } from "./messages";
 import { fillNodes, Ltr } from "./texts";
@@ -31,6 +32,8 @@ export type LoginFormProps = {
   callbackUrl: string | null;
   signedInAs?: string | null;
   notice?: string | null;
+  /** CHANNEL_ROUTES and the channel buttons' words; without it the form offers SMS only. */
+  channelOptions?: ChannelOptions;
 };
 
 type Busy = "send" | "confirm" | "have-code" | "resend" | "verify" | "redirect" | null;
@@ -77,7 +80,7 @@ function Spinner() {
   );
 }
 
-export function LoginForm({ initial, locale, texts, countries, defaultCountry, codeLength, showDevInbox, callbackUrl, signedInAs, notice }: LoginFormProps) {
+export function LoginForm({ initial, locale, texts, countries, defaultCountry, codeLength, showDevInbox, callbackUrl, signedInAs, notice, channelOptions }: LoginFormProps) {
   const timeZone = useTimeZone();
   const router = useRouter();
   const [state, setState] = useState<LoginState>(() =>
@@ -248,6 +251,7 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
   const isVerifying = busy === "verify" || busy === "redirect";
   const noticeText = state.notice ? texts.notices[state.notice] : undefined;
   const isRtl = directionOf(locale) === "rtl";
+  const choices = channelOptions ? channelChoices(channelOptions, state.country) : [];
 
   return (
     <Card>
@@ -371,10 +375,23 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
 
       {state.stage === "confirm" && state.pending && (
         <>
-          <CardHeader title={texts.confirmTitle} description={texts.confirmDescription} />
+          <CardHeader title={texts.confirmTitle} description={channelOptions && choices.length ? channelOptions.strings.confirmDescription : texts.confirmDescription} />
           <p dir="ltr" className="mb-6 text-2xl font-semibold tracking-wide whitespace-nowrap rtl:text-right" data-testid="confirm-phone">
             {state.pending.display}
           </p>
+          {channelOptions && (
+            <ChannelChoice
+              options={channelOptions}
+              kind="confirm"
+              channels={choices}
+              hidden={<>{hidden}<input type="hidden" name="phone" value={state.pending.phone} /><input type="hidden" name="country" value={state.country ?? country} /></>}
+              onSubmit={onSubmitSendForm}
+              isBusy={busy === "confirm"}
+              firstButtonRef={confirmRef}
+              primaryClassName={primary}
+              secondaryClassName={secondary}
+            />
+          )}
           <form method="post" action="/login/send" onSubmit={onSubmitSendForm} className="space-y-3">
             {hidden}
             <BotChallenge checkingText={texts.checkingBrowser} />
@@ -383,10 +400,12 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
             <FieldMessage id="confirm-message" neutral={isNetworkProblem}>
               {phoneProblem}
             </FieldMessage>
-            <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
-              {busy === "confirm" && <Spinner />}
-              {busy === "confirm" ? texts.sendingCode : texts.confirmYes}
-            </button>
+            {!choices.length && (
+              <button ref={confirmRef} type="submit" name="intent" value="confirm" className={primary} aria-busy={busy === "confirm" || undefined} disabled={busy === "confirm"}>
+                {busy === "confirm" && <Spinner />}
+                {busy === "confirm" ? texts.sendingCode : texts.confirmYes}
+              </button>
+            )}
             <button type="submit" name="intent" value="change" className={secondary}>
               {texts.confirmNo}
             </button>
@@ -419,6 +438,7 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
               </>
             }
           />
+          {channelOptions && <SentByNote options={channelOptions} channel={sent.channel} />}
           <form
             method="post"
             action="/login/verify"
@@ -504,6 +524,21 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
               </span>
             </button>
           </form>
+          {/* The other channels, after the resend wait (without JavaScript always: the server keeps the wait). */}
+          {channelOptions && (!hydrated || resendIn === 0) && (
+            <ChannelChoice
+              options={channelOptions}
+              kind="resend"
+              channels={choices}
+              current={sent.channel ?? "sms"}
+              hidden={hidden}
+              onSubmit={onSubmitSendForm}
+              isBusy={busy === "resend"}
+              isDisabled={isVerifying}
+              primaryClassName={textButton}
+              secondaryClassName={textButton}
+            />
+          )}
         </>
       )}
 

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
 import { adminActorFor, type AdminActor } from "./actor";
+import { getBreakdown } from "./breakdown";
 import { getStats } from "./stats";
 import { listUsers, setUserRole } from "./users";
 import { getVerificationDetail, listVerifications, streamVerificationsCsv } from "./verifications";
@@ -28,6 +29,7 @@ describeEachDatabase("admin data-access layer", (use) => {
       ["getVerificationDetail", () => getVerificationDetail(forged, db, v.id)],
       ["streamVerificationsCsv", () => streamVerificationsCsv(forged, db, { phoneMatch: "prefix" }).next()],
       ["getStats", () => getStats(forged, db, { from: new Date(Date.now() - 3_600_000), to: new Date(), bucket: "hour" })],
+      ["getBreakdown", () => getBreakdown(forged, db, { from: new Date(Date.now() - 3_600_000), to: new Date() })],
       ["listUsers", () => listUsers(forged, db)],
       ["setUserRole", () => setUserRole(forged, db, { userId: member.id, role: "ADMIN" })],
       ["with no actor at all", () => listUsers(undefined as unknown as AdminActor, db)],

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
 import { getBreakdown } from "./breakdown";
-import { makeVerification } from "./testing";
+import { adminActor, makeVerification } from "./testing";
 
 describeEachDatabase("admin breakdown by channel, provider and country", (use) => {
   it("shows one country's carrier failing instead of a global average", async () => {
@@ -18,7 +18,7 @@ describeEachDatabase("admin breakdown by channel, provider and country", (use) =
     await make("whatsapp", "whatsapp", "TZ", "verified", "delivered", 5);
     await make("sms", "mshastra", "TZ", "verified", "delivered", 90); // outside the period
 
-    const b = await getBreakdown(db, { from: at(0), to: at(60) });
+    const b = await getBreakdown(await adminActor(db), db, { from: at(0), to: at(60) });
     expect(b.byCountry).toEqual([
       { key: "TZ", sent: 3, delivered: 1, verified: 1, conversionPct: 33.3 },
       { key: "KE", sent: 2, delivered: 2, verified: 2, conversionPct: 100 },

@@ -5,14 +5,19 @@
  */
 import "server-only";
 import type { Db } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { assertAdminActor, type AdminActor } from "./actor";
 
 export type BreakdownRow = { key: string; sent: number; delivered: number; verified: number; conversionPct: number | null };
 export type Breakdown = { from: string; to: string; byChannel: BreakdownRow[]; byProvider: BreakdownRow[]; byCountry: BreakdownRow[] };
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
-export async function getBreakdown(db: Db, q: { from: Date; to: Date }): Promise<Breakdown> {
-  const rows = await db.$queryRaw<{ channel: string; provider: string | null; country: string | null; sent: number; delivered: number; verified: number }[]>`
+type Period = { from: Date; to: Date };
+
+/** The grouped query alone, so `npm run bench:admin` can time it and EXPLAIN it as the page runs it. */
+export function breakdownSql(q: Period): Prisma.Sql {
+  return Prisma.sql`
     SELECT channel, "smsProvider" AS provider, country,
       count(*)::int AS sent,
       (count(*) FILTER (WHERE "smsStatus" = 'delivered'))::int AS delivered,
@@ -22,6 +27,11 @@ export async function getBreakdown(db: Db, q: { from: Date; to: Date }): Promise
       AND "createdAt" < (CAST(${q.to.toISOString()} AS timestamptz) AT TIME ZONE 'UTC')
       AND NOT "isTestNumber"
     GROUP BY 1, 2, 3`;
+}
+
+export async function getBreakdown(actor: AdminActor, db: Db, q: Period): Promise<Breakdown> {
+  assertAdminActor(actor);
+  const rows = await db.$queryRaw<{ channel: string; provider: string | null; country: string | null; sent: number; delivered: number; verified: number }[]>(breakdownSql(q));
   const group = (pick: (r: (typeof rows)[number]) => string) => {
     const totals = new Map<string, { sent: number; delivered: number; verified: number }>();
     for (const r of rows) {

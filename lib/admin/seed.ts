@@ -90,7 +90,7 @@ export async function seedAdminData(db: Db, opts: SeedOptions): Promise<SeedResu
     const hi = start + (last + 1) * stepMs;
     result.verifications += await db.$executeRawUnsafe(`
       INSERT INTO "Verification" (id, phone, country, purpose, "codeHash", status, attempts, "maxAttempts", "expiresAt",
-        "createdAt", "updatedAt", "verifiedAt", ip, "userAgent", "isTestNumber", "smsProvider", "smsStatus", "userId")
+        "createdAt", "updatedAt", "verifiedAt", ip, "userAgent", "isTestNumber", "smsProvider", "smsStatus", "userId", channel)
       SELECT id, phone, country, purpose, "codeHash", st::"VerificationStatus",
         -- Wrong codes only, as the engine counts them: right at the first try is 0 attempts.
         CASE st WHEN 'verified' THEN (rv < 0.15)::int + (rv < 0.03)::int WHEN 'locked' THEN 5
@@ -102,7 +102,8 @@ export async function seedAdminData(db: Db, opts: SeedOptions): Promise<SeedResu
         (CASE WHEN st = 'failed' THEN 'failed'
               WHEN st = 'expired' AND rv < 0.4 THEN 'undelivered'
               WHEN rq < 0.7 THEN 'delivered' ELSE 'sent' END)::"SmsStatus",
-        CASE WHEN st = 'verified' AND p < ${userPool} THEN 'seed-user-' || p END
+        CASE WHEN st = 'verified' AND p < ${userPool} THEN 'seed-user-' || p END,
+        channel
       FROM (
         SELECT *, 'seed-${run}-' || g AS id, ${phoneOf("p")} AS phone, ${countryCase((c) => `'${c[1]}'`)} AS country,
           CASE WHEN rp < 0.75 THEN 'Login' ELSE 'Registration' END AS purpose,
@@ -110,11 +111,14 @@ export async function seedAdminData(db: Db, opts: SeedOptions): Promise<SeedResu
           CASE WHEN created > ${ts(now - TTL_SECONDS * 1000)} THEN 'pending'
                WHEN rs < 0.04 THEN 'failed' WHEN rs < 0.78 THEN 'verified' WHEN rs < 0.90 THEN 'expired'
                WHEN rs < 0.925 THEN 'locked' ELSE 'superseded' END AS st,
-          CASE WHEN rq < 0.6 THEN 'mshastra' WHEN rq < 0.97 THEN 'twilio' ELSE 'console' END AS provider,
+          -- Channels: about 12 % WhatsApp and 3 % voice calls, the rest SMS (for the admin breakdown).
+          CASE WHEN rc < 0.12 THEN 'whatsapp' WHEN rc < 0.15 THEN 'twilio_voice'
+               WHEN rq < 0.6 THEN 'mshastra' WHEN rq < 0.97 THEN 'twilio' ELSE 'console' END AS provider,
+          CASE WHEN rc < 0.12 THEN 'whatsapp' WHEN rc < 0.15 THEN 'voice' ELSE 'sms' END AS channel,
           (ARRAY['41','102','105','154','196','197'])[1 + (p % 6)] || '.' || (p % 251) || '.' || (g % 253) || '.' || (1 + p % 250) AS ip,
           ${agents} AS ua
         FROM (
-          SELECT g, p, (p * 7919) % 100 AS cb, random() AS rs, random() AS rp, random() AS rv, random() AS rq,
+          SELECT g, p, (p * 7919) % 100 AS cb, random() AS rs, random() AS rp, random() AS rv, random() AS rq, random() AS rc,
             ${ts(`${start} + g::float8 * ${stepMs} + random() * ${stepMs}`)} AS created
           FROM (SELECT g, floor(random() * ${pool})::int AS p FROM generate_series(${first}, ${last}) g) r
         ) b
@@ -126,11 +130,11 @@ export async function seedAdminData(db: Db, opts: SeedOptions): Promise<SeedResu
     // provider (timeout or gateway error) and were retried there: attempt k of n, the last one being
     // the result the verification row carries.
     result.smsMessages += await db.$executeRawUnsafe(`
-      INSERT INTO "SmsMessage" (id, "verificationId", provider, attempt, "to", text, status, "providerMessageId",
+      INSERT INTO "SmsMessage" (id, "verificationId", provider, channel, attempt, "to", text, status, "providerMessageId",
         "httpStatus", "errorCode", "errorMessage", "latencyMs", "createdAt", "updatedAt", "deliveredAt")
       SELECT v.id || '-s' || k, v.id,
-        CASE WHEN k = n THEN v."smsProvider" WHEN v."smsProvider" = 'mshastra' THEN 'twilio' ELSE 'mshastra' END,
-        1, v.phone, ${masked},
+        CASE WHEN k = n OR v.channel <> 'sms' THEN v."smsProvider" WHEN v."smsProvider" = 'mshastra' THEN 'twilio' ELSE 'mshastra' END,
+        v.channel, 1, v.phone, ${masked},
         (CASE WHEN k = n THEN v."smsStatus"::text ELSE 'failed' END)::"SmsStatus",
         CASE WHEN k = n AND v."smsStatus" <> 'failed' THEN md5(v.id) END,
         CASE WHEN k < n THEN (ARRAY[200, 504, 503, 401])[1 + (h & 3)]

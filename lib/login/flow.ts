@@ -15,6 +15,9 @@ import { sendOtp, verifyOtp } from "@/lib/otp/service";
 import { parsePhone, PhoneError } from "@/lib/phone";
 import { toAsciiDigits } from "@/lib/digits";
 import type { Locale } from "@/lib/i18n/locales";
+import { MESSAGES } from "@/lib/i18n/messages";
+import { channelStrings, loginChannelRoutes } from "./channel-options";
+import { isChannel, offeredChannels, requestedChannel } from "./channels";
 import type { LoginProblem } from "./state";
 import type { StoredStep } from "./step";
 
@@ -64,7 +67,8 @@ const DEAD = new Set(["expired", "locked", "not_found"]);
 export async function sendStep(
   current: StoredStep | null,
   // `locale`: the page's language, for the SMS (an offered locale or undefined: lib/i18n/request-locale.ts).
-  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null; locale?: Locale },
+  // `channel`: the channel button pressed (sms, whatsapp, voice); none for "Send code" and "Resend code".
+  form: { intent: SendIntent; phone: string; country: string | null; challenge?: string | null; locale?: Locale; channel?: string | null },
   meta: RequestMeta,
 ): Promise<StoredStep> {
   const confirmed = current?.confirmed ?? [];
@@ -99,15 +103,21 @@ export async function sendStep(
     return { ...base, stage: "confirm", pending: { phone: phone.e164, display: displayPhone(phone.e164) }, sent: current?.sent };
   }
   try {
-    // `locale` goes on to sendOtp for the SMS language (a variable, not a literal: sendOtp's input
-    // type gains the field on the SMS-templates branch, and an extra property is ignored until then).
-    const request = { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, locale: form.locale, ...meta };
+    // Only the channels the page offers for this number's country; the same cooldown and limits
+    // apply whichever is pressed (they count sends per phone, not per channel).
+    const channel = requestedChannel(form.channel, previous?.phone === phone.e164 ? previous.channel : undefined, offeredChannels(loginChannelRoutes(), phone.country));
+    if (!channel) {
+      const locale = form.locale ?? "en";
+      const message = channelStrings(MESSAGES[locale], locale).notOffered[isChannel(form.channel) ? form.channel : "sms"];
+      throw new AppError("validation_error", message, { fields: { channel: message } });
+    }
+    const request = { phone: phone.e164, purpose: LOGIN_PURPOSE, challenge: form.challenge?.slice(0, 4096) || undefined, locale: form.locale, channel, ...meta };
     const result = await sendOtp(await getOtpContext(), request);
     return {
       ...base,
       confirmed: confirmed.includes(phone.e164) ? confirmed : [...confirmed, phone.e164],
       stage: "code",
-      sent: { phone: result.phone, display: displayPhone(result.phone), verificationId: result.verificationId, expiresAt: result.expiresAt.getTime(), resendAfter: result.resendAfter.getTime() },
+      sent: { phone: result.phone, display: displayPhone(result.phone), verificationId: result.verificationId, expiresAt: result.expiresAt.getTime(), resendAfter: result.resendAfter.getTime(), channel: result.channel },
       notice: form.intent === "resend" ? "resent" : undefined,
     };
   } catch (error) {

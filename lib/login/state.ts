@@ -3,6 +3,7 @@
  * (so a reload, or a browser without JavaScript, lands on the same step) and answered as JSON to the
  * form's own requests. Pure: shared by the server handlers and the browser.
  */
+import type { Channel } from "@/lib/sms/routes";
 
 /** The API error an answer carried, with what the form needs to explain it. */
 export type LoginProblem = {
@@ -28,6 +29,8 @@ export type SentCode = {
   resendAfter?: number;
   /** The code is dead (expired, locked, gone): only a new code helps. */
   isDead?: boolean;
+  /** How the code went (sms, whatsapp, voice); a resend goes the same way unless another is pressed. */
+  channel?: Channel;
 };
 
 export type LoginState = {

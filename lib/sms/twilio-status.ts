@@ -4,6 +4,7 @@ import { AppError } from "../api/errors";
 import type { Env } from "../env";
 import { applyDeliveryStatus } from "./delivery-reports";
 import { TWILIO_DELIVERY_REASONS, validateTwilioSignature } from "./twilio";
+import { callStatusReport } from "./voice";
 
 export type TwilioStatusConfig = Pick<Env, "TWILIO_AUTH_TOKEN" | "TWILIO_STATUS_CALLBACK_URL">;
 
@@ -43,7 +44,8 @@ export async function readFormLimited(req: Request): Promise<URLSearchParams> {
 }
 
 /**
- * Handles Twilio's status callback: 404 when Twilio is not configured, 403 for a bad signature
+ * Handles Twilio's status callbacks, for messages (MessageSid, MessageStatus) and for the voice
+ * channel's calls (CallSid, CallStatus; see callStatusReport): 404 when Twilio is not configured, 403 for a bad signature
  * (checked against TWILIO_STATUS_CALLBACK_URL, the URL Twilio was told to call, else the request
  * URL), else 204 whatever the status: Twilio needs no more than an acknowledgement.
  */
@@ -60,6 +62,11 @@ export async function handleTwilioStatusCallback(
     throw new AppError("forbidden", "The Twilio signature is missing or invalid.");
   }
   const sid = params.get("MessageSid") ?? params.get("SmsSid");
+  const callSid = params.get("CallSid");
+  const call = !sid && callSid ? callStatusReport(params) : null;
+  if (callSid && call) {
+    await applyDeliveryStatus(await getDb(), { provider: "twilio_voice", providerMessageId: callSid, at: now(), ...call });
+  }
   const status = FINAL_STATUS[(params.get("MessageStatus") ?? params.get("SmsStatus") ?? "").toLowerCase()];
   if (sid && status) {
     const errorCode = params.get("ErrorCode")?.trim();

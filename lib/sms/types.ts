@@ -30,6 +30,9 @@ export type SmsErrorCode =
   | "timeout"
   | "network_error"
   | "bad_response"
+  /** Voice calls: the line was busy, or nobody picked up. */
+  | "busy"
+  | "no_answer"
   | "unknown";
 
 export type SmsAttempt = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reply, withFakeGateway } from "./test-gateway";
-import { createTwilioVoiceProvider, voiceTwiml, type TwilioVoiceConfig } from "./voice";
+import { callStatusReport, createTwilioVoiceProvider, voiceTwiml, type TwilioVoiceConfig } from "./voice";
 
 const SID = "AC0123456789abcdef0123456789abcdef";
 const TOKEN = "twilio-voice-token-19ce";
@@ -17,6 +17,7 @@ function config(extra: Partial<TwilioVoiceConfig> = {}): TwilioVoiceConfig {
     TWILIO_FROM: "+15005550006",
     TWILIO_VOICE_FROM: undefined,
     TWILIO_VOICE_LANGUAGE: "en-US",
+    TWILIO_STATUS_CALLBACK_URL: undefined,
     APP_NAME: "PhoneOTP",
     ...extra,
   };
@@ -37,6 +38,13 @@ describe("Twilio voice provider", () => {
       '<Response><Say language="en-US">Your PhoneOTP code is: 2. 0. 4. 8. 1. 7.</Say><Pause length="1"/><Say language="en-US">Again, your code is: 2. 0. 4. 8. 1. 7.</Say></Response>',
     );
     expect(result).toMatchObject({ provider: "twilio_voice", ok: true, providerMessageId: "CA0123456789abcdef0123456789abcdef" });
+    expect(form.has("StatusCallback")).toBe(false);
+  });
+
+  it("asks Twilio for the call's final status at TWILIO_STATUS_CALLBACK_URL when it is set", async () => {
+    fake.answer = (_req, res) => reply(res, 201, JSON.stringify({ sid: "CA2" }));
+    await send({ TWILIO_STATUS_CALLBACK_URL: "https://otp.example.com/api/sms/status/twilio" });
+    expect(new URLSearchParams(fake.gateway.requests[0].body).get("StatusCallback")).toBe("https://otp.example.com/api/sms/status/twilio");
   });
 
   it("calls from TWILIO_VOICE_FROM when set", async () => {
@@ -58,5 +66,22 @@ describe("Twilio voice provider", () => {
     expect(await send()).toMatchObject({ errorCode: "invalid_credentials" });
     fake.answer = (_req, res) => reply(res, 503, "<html><title>Service Unavailable</title></html>", "text/html");
     expect(await send()).toMatchObject({ errorCode: "server_error", transient: true });
+  });
+});
+
+describe("callStatusReport", () => {
+  const report = (params: Record<string, string>) => callStatusReport(new URLSearchParams({ CallSid: "CA1", ...params }));
+
+  it("maps each final CallStatus to a delivery status and reason", () => {
+    expect(report({ CallStatus: "completed", CallDuration: "14" })).toEqual({ status: "delivered" });
+    expect(report({ CallStatus: "busy" })).toEqual({ status: "undelivered", errorCode: "busy", errorMessage: "Twilio call busy" });
+    expect(report({ CallStatus: "no-answer" })).toEqual({ status: "undelivered", errorCode: "no_answer", errorMessage: "Twilio call no-answer" });
+    expect(report({ CallStatus: "canceled" })).toEqual({ status: "undelivered", errorCode: "unknown", errorMessage: "Twilio call canceled" });
+    expect(report({ CallStatus: "failed" })).toEqual({ status: "undelivered", errorCode: "unknown", errorMessage: "Twilio call failed" });
+    expect(report({ CallStatus: "failed", SipResponseCode: "404" })).toEqual({ status: "undelivered", errorCode: "invalid_number", errorMessage: "Twilio call failed (SIP 404)" });
+  });
+
+  it("ignores the statuses that are not final", () => {
+    for (const CallStatus of ["queued", "initiated", "ringing", "in-progress", "", "something-new"]) expect(report({ CallStatus })).toBeNull();
   });
 });

@@ -2,11 +2,11 @@ import "server-only";
 import type { Env } from "../env";
 import { failureFromFetchError, readBodyLimited, secretsFor, type ProviderResult } from "./http";
 import { interpretTwilioAnswer } from "./twilio";
-import type { SmsProvider } from "./types";
+import type { SmsErrorCode, SmsProvider } from "./types";
 
 export type TwilioVoiceConfig = Pick<
   Env,
-  "TWILIO_API_URL" | "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_FROM" | "TWILIO_VOICE_FROM" | "TWILIO_VOICE_LANGUAGE" | "APP_NAME"
+  "TWILIO_API_URL" | "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_FROM" | "TWILIO_VOICE_FROM" | "TWILIO_VOICE_LANGUAGE" | "TWILIO_STATUS_CALLBACK_URL" | "APP_NAME"
 >;
 
 export function isVoiceConfigured(config: Pick<Env, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_FROM" | "TWILIO_VOICE_FROM">): boolean {
@@ -42,7 +42,11 @@ export function twilioCallsUrl(config: Pick<TwilioVoiceConfig, "TWILIO_API_URL" 
   return `${config.TWILIO_API_URL.replace(/\/+$/, "")}/2010-04-01/Accounts/${encodeURIComponent(config.TWILIO_ACCOUNT_SID ?? "")}/Calls.json`;
 }
 
-/** Twilio's Calls API: form POST of To, From and inline Twiml; success is 201 with a call sid. */
+/**
+ * Twilio's Calls API: form POST of To, From and inline Twiml; success is 201 with a call sid. With
+ * TWILIO_STATUS_CALLBACK_URL set, Twilio posts the call's final status there (its default event,
+ * `completed`, carries CallStatus completed, busy, no-answer, failed or canceled).
+ */
 export function createTwilioVoiceProvider(config: TwilioVoiceConfig): SmsProvider {
   const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token } = config;
   const from = config.TWILIO_VOICE_FROM ?? config.TWILIO_FROM;
@@ -54,6 +58,7 @@ export function createTwilioVoiceProvider(config: TwilioVoiceConfig): SmsProvide
     async send(message, signal): Promise<ProviderResult> {
       if (!message.code) return { provider: "twilio_voice", ok: false, status: "failed", errorCode: "invalid_message", errorMessage: "no code to read", transient: false };
       const form = new URLSearchParams({ To: message.to, From: from, Twiml: voiceTwiml(message.code, config.APP_NAME, message.language ?? config.TWILIO_VOICE_LANGUAGE) });
+      if (config.TWILIO_STATUS_CALLBACK_URL) form.set("StatusCallback", config.TWILIO_STATUS_CALLBACK_URL);
       try {
         const res = await fetch(url, {
           method: "POST",
@@ -68,4 +73,34 @@ export function createTwilioVoiceProvider(config: TwilioVoiceConfig): SmsProvide
       }
     },
   };
+}
+
+export type CallStatusReport = { status: "delivered" | "undelivered"; errorCode?: SmsErrorCode; errorMessage?: string };
+
+/** SIP answers on a failed call that mean the number itself is wrong (not found, incomplete, gone, does not exist anywhere). */
+const INVALID_NUMBER_SIP = new Set(["404", "410", "484", "604"]);
+
+/**
+ * A call's final CallStatus as a delivery status: `completed` means someone (or a voicemail) picked
+ * up and the code was read; busy, no-answer, failed and canceled mean it was not heard. Queued,
+ * ringing and in-progress are not final: null.
+ */
+export function callStatusReport(params: URLSearchParams): CallStatusReport | null {
+  const status = (params.get("CallStatus") ?? "").trim().toLowerCase();
+  const words = `Twilio call ${status}`;
+  const sip = params.get("SipResponseCode")?.trim();
+  switch (status) {
+    case "completed":
+      return { status: "delivered" };
+    case "busy":
+      return { status: "undelivered", errorCode: "busy", errorMessage: words };
+    case "no-answer":
+      return { status: "undelivered", errorCode: "no_answer", errorMessage: words };
+    case "failed":
+      return { status: "undelivered", errorCode: sip && INVALID_NUMBER_SIP.has(sip) ? "invalid_number" : "unknown", errorMessage: sip ? `${words} (SIP ${sip})` : words };
+    case "canceled":
+      return { status: "undelivered", errorCode: "unknown", errorMessage: words };
+    default:
+      return null;
+  }
 }

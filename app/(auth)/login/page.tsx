@@ -7,9 +7,11 @@ import { LogoLink } from "@/components/ui/logo";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { channelStrings, loginChannelRoutes } from "@/lib/login/channel-options";
 import { countryGroups, isCountryCode } from "@/lib/login/countries";
 import { decodeStep, LOGIN_STEP_COOKIE, publicState } from "@/lib/login/step";
 import { loginTexts } from "@/lib/login/texts";
+import { MESSAGES } from "@/lib/i18n/messages";
 
 // Reads the session, the login-step cookie and runtime configuration: rendered per request.
 export const dynamic = "force-dynamic";
@@ -53,6 +55,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         callbackUrl={callbackUrl}
         signedInAs={user?.phone}
         notice={first(params.signedOut) ? t("signedOut") : null}
+        channelOptions={{ routes: loginChannelRoutes(), strings: channelStrings(MESSAGES[locale], locale) }}
       />
       <LanguageSwitcher />
     </main>

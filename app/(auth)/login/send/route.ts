@@ -13,7 +13,7 @@ export const POST = withApi(async ({ req, ip, userAgent }) => {
   const form = await readForm(req);
   const step = await sendStep(
     await currentStep(req),
-    { intent: parseIntent(form.get("intent")), phone: form.get("phone") ?? "", country: form.get("country"), challenge: form.get("challenge"), locale: offeredLocale(form.get("locale")) },
+    { intent: parseIntent(form.get("intent")), phone: form.get("phone") ?? "", country: form.get("country"), challenge: form.get("challenge"), locale: offeredLocale(form.get("locale")), channel: form.get("channel") },
     { ip, userAgent },
   );
   return answerStep(req, step, form.get("callbackUrl"));

@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 
 // GET /api/admin/stats/breakdown?from&to – sent, delivered, verified per channel, provider and country (admins only)
 export const GET = withApi(async ({ req }) => {
-  await requireAdmin();
+  const admin = await requireAdmin();
   const query = validate(statsQuerySchema, searchParamsObject(new URL(req.url).searchParams));
-  return json(await getBreakdown(await getDb(), query));
+  return json(await getBreakdown(admin, await getDb(), query));
 });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

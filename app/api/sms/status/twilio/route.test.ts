@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { getVerificationDetail } from "@/lib/admin/verifications";
+import { adminActor } from "@/lib/admin/testing";
+import { sendOtp } from "@/lib/otp/service";
 import { computeTwilioSignature } from "@/lib/sms/twilio";
+import { reply, startFakeGateway, type FakeGateway } from "@/lib/sms/test-gateway";
 import { describeEachDatabase, uniquePhone, type TestDatabase } from "@/test/db";
+import { createTestContext } from "@/test/otp-context";
 import { POST } from "./route";
 
 const TOKEN = "route-test-twilio-token";
@@ -42,9 +47,57 @@ async function seedTwilioMessage(db: TestDatabase["db"], sid: string) {
 }
 
 describeEachDatabase("POST /api/sms/status/twilio", (use) => {
-  beforeAll(() => {
+  // A local server answering like Twilio's Calls API, for the voice channel's callbacks.
+  let twilio: FakeGateway;
+  let calls = 0;
+  beforeAll(async () => {
     // Point the app's database singleton (lib/db.ts) at this suite's database.
     (globalThis as { __otpDb?: Promise<unknown> }).__otpDb = Promise.resolve(use());
+    twilio = await startFakeGateway((_req, res) => reply(res, 201, JSON.stringify({ sid: `CAroute${++calls}${Date.now()}`, status: "queued" })));
+  });
+  afterAll(() => twilio.close());
+
+  /** A real voice send (sendOtp, channel voice) through the local Twilio: the verification and the call sid Twilio answered. */
+  async function placeCall(db: TestDatabase["db"]) {
+    const { ctx } = createTestContext(db, {
+      TWILIO_API_URL: twilio.url,
+      TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+      TWILIO_AUTH_TOKEN: TOKEN,
+      TWILIO_VOICE_FROM: "+15005550006",
+      TWILIO_STATUS_CALLBACK_URL: CALLBACK_URL,
+    });
+    const sent = await sendOtp(ctx, { phone: uniquePhone(), purpose: "Login", channel: "voice" });
+    const request = new URLSearchParams(twilio.requests.at(-1)!.body);
+    const sid = (await db.smsMessage.findFirstOrThrow({ where: { verificationId: sent.verificationId } })).providerMessageId!;
+    return { verificationId: sent.verificationId, sid, statusCallback: request.get("StatusCallback") };
+  }
+
+  it("records a voice call's final status from Twilio's signed call callback, shown in the admin detail", async () => {
+    const { db } = use();
+    const busy = await placeCall(db);
+    expect(busy.statusCallback).toBe(CALLBACK_URL);
+    const call = { AccountSid: "AC0123456789abcdef0123456789abcdef", CallSid: busy.sid, From: "+15005550006", To: "+14155550142", Direction: "outbound-api", ApiVersion: "2010-04-01" };
+    // Ringing is not final: nothing changes.
+    expect((await POST(callback({ ...call, CallStatus: "ringing" }))).status).toBe(204);
+    expect((await db.smsMessage.findFirstOrThrow({ where: { verificationId: busy.verificationId } })).status).toBe("sent");
+    expect((await POST(callback({ ...call, CallStatus: "busy", CallDuration: "0" }))).status).toBe(204);
+    const detail = await getVerificationDetail(await adminActor(db), db, busy.verificationId);
+    expect(detail.smsMessages).toEqual([expect.objectContaining({ provider: "twilio_voice", channel: "voice", status: "undelivered", errorCode: "busy", errorMessage: "Twilio call busy" })]);
+    expect((await db.verification.findUniqueOrThrow({ where: { id: busy.verificationId } })).smsStatus).toBe("undelivered");
+
+    const answered = await placeCall(db);
+    expect((await POST(callback({ ...call, CallSid: answered.sid, CallStatus: "completed", CallDuration: "17" }))).status).toBe(204);
+    expect((await getVerificationDetail(await adminActor(db), db, answered.verificationId)).smsMessages[0]).toMatchObject({ status: "delivered", errorCode: null });
+  });
+
+  it("refuses a call callback with a wrong signature and leaves the call as it was", async () => {
+    const { db } = use();
+    const placed = await placeCall(db);
+    const params = { CallSid: placed.sid, CallStatus: "no-answer" };
+    expect((await POST(callback(params, { signature: computeTwilioSignature("not-the-token", CALLBACK_URL, params) }))).status).toBe(403);
+    expect((await db.smsMessage.findFirstOrThrow({ where: { verificationId: placed.verificationId } })).status).toBe("sent");
+    expect((await POST(callback(params))).status).toBe(204);
+    expect(await db.smsMessage.findFirstOrThrow({ where: { verificationId: placed.verificationId } })).toMatchObject({ status: "undelivered", errorCode: "no_answer" });
   });
 
   it("records a signed 'delivered' callback and answers 204", async () => {

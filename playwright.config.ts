@@ -40,6 +40,8 @@ export const E2E_ENV = {
   OTP_CHALLENGE: "off",
   ADMIN_PHONES: "+255700000900",
   LOG_LEVEL: "warn",
+  // e2e/webhooks.spec.ts's receiver listens on 127.0.0.1.
+  WEBHOOK_ALLOW_PRIVATE: "1",
 };
 
 export default defineConfig({
@@ -70,7 +72,8 @@ export default defineConfig({
     {
       command: `rm -rf data/e2e && npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
       url: `${baseURL}/api/health`,
-      timeout: 180_000,
+      // The production build; slow on a loaded machine.
+      timeout: Number(process.env.PW_WEBSERVER_TIMEOUT ?? 180_000),
       reuseExistingServer: !isCI,
       env: E2E_ENV,
       stdout: "ignore",

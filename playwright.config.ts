@@ -46,6 +46,8 @@ export const E2E_ENV = {
   OTP_CHALLENGE: "off",
   ADMIN_PHONES: "+255700000900",
   LOG_LEVEL: "warn",
+  // e2e/webhooks.spec.ts's receiver listens on 127.0.0.1.
+  WEBHOOK_ALLOW_PRIVATE: "1",
 };
 
 export default defineConfig({

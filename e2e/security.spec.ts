@@ -11,7 +11,7 @@ const ADMIN_UA = "AdminOnlyAgent/12.0 (leak-canary-7f3a)";
 /** The admin's verification was requested from the test runner's own address. */
 const ADMIN_IP = "127.0.0.1";
 
-const ADMIN_PAGES = (id: string) => ["/admin", "/admin/verifications", `/admin/verifications/${id}`, "/admin/users"];
+const ADMIN_PAGES = (id: string) => ["/admin", "/admin/verifications", `/admin/verifications/${id}`, "/admin/users", "/admin/webhooks"];
 const ADMIN_API = (id: string, userId: string) =>
   [
     ["GET", "/api/admin/verifications"],
@@ -22,6 +22,8 @@ const ADMIN_API = (id: string, userId: string) =>
     ["PATCH", `/api/admin/users/${userId}`],
     ["DELETE", `/api/admin/users/${userId}/sessions`],
     ["POST", "/api/admin/sms/poll"],
+    ["GET", "/api/admin/webhooks"],
+    ["POST", "/api/admin/webhooks"],
   ] as const;
 /** The three ways a page is fetched: the document, a client navigation (RSC: 1), and `?_rsc=`. */
 const VARIANTS = [

@@ -85,6 +85,11 @@ export const OPERATION_ERRORS = {
   exportAdminVerificationsCsv: ["validation_error", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
   pollAdminSmsReports: ["unauthorized", "forbidden", "internal_error", "database_unavailable"],
   getOtpChallenge: ["internal_error", "database_unavailable"],
+  createAdminWebhook: ["validation_error", "invalid_json", "unsupported_media_type", "payload_too_large", "unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  listAdminWebhooks: ["unauthorized", "forbidden", "internal_error", "database_unavailable"],
+  deleteAdminWebhook: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
+  listAdminWebhookDeliveries: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
+  redeliverAdminWebhook: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
   methodNotAllowed: ["method_not_allowed"],
   notFound: ["not_found"],
 } as const satisfies Record<string, readonly ErrorCode[]>;

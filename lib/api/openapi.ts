@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { setRoleSchema, statsQuerySchema, userListQuerySchema, verificationFiltersSchema, verificationListQuerySchema } from "../admin/schemas";
 import { sendOtpSchema, verifyOtpSchema } from "../validation/otp";
+import { createWebhookSchema } from "../webhooks/endpoints-schema";
+import { WEBHOOK_EVENT_TYPES } from "../webhooks/events";
 import { ERROR_STATUS, OPERATION_ERRORS, type ErrorCode } from "./errors";
 
 type Json = Record<string, unknown>;
@@ -242,6 +244,92 @@ function admin(operationId: OperationWithErrors, summary: string, extra: Json, o
   return { operationId, summary, tags: ["Admin"], security: ADMIN_SECURITY, ...extra, responses: { ...ok, ...errorResponses(operationId) } };
 }
 
+const webhookEndpoint = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  createdAt: z.iso.datetime(),
+  disabledAt: z.iso.datetime().nullable().describe("Set when a delivery failed for about a day with no success since; nothing more is sent."),
+  disabledReason: z.string().nullable(),
+  lastSuccessAt: z.iso.datetime().nullable(),
+});
+const webhookAttempt = z.object({
+  attempt: z.number().int(),
+  ok: z.boolean(),
+  responseStatus: z.number().int().nullable(),
+  responseBody: z.string().nullable().describe("The first 500 characters of the receiver's answer."),
+  error: z.string().nullable().describe("timeout, network, private_address or http_<status>"),
+  latencyMs: z.number().int(),
+  manual: z.boolean().describe("A redelivery asked for by an admin."),
+  createdAt: z.iso.datetime(),
+});
+const webhookDelivery = z.object({
+  id: z.string().describe("The webhook-id header: the same on every attempt."),
+  eventType: z.enum(WEBHOOK_EVENT_TYPES),
+  status: z.enum(["pending", "succeeded", "failed"]),
+  attempts: z.number().int(),
+  nextAttemptAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  attemptLog: z.array(webhookAttempt),
+});
+const deliveryParameter = { name: "deliveryId", in: "path", required: true, schema: { type: "string" } };
+
+/** What each event's `data` carries (docs/integration.md). */
+const WEBHOOK_DATA: Record<(typeof WEBHOOK_EVENT_TYPES)[number], [string, z.ZodType]> = {
+  "verification.sent": [
+    "A code was handed to a provider (delivery: sent) or may have been (unconfirmed).",
+    z.object({ verificationId: z.string(), phone: z.string(), purpose: z.string(), channel: z.enum(["sms", "whatsapp", "voice"]), expiresAt: z.iso.datetime(), delivery: z.enum(["sent", "unconfirmed"]) }),
+  ],
+  "verification.approved": ["A right code was verified.", z.object({ verificationId: z.string(), phone: z.string(), purpose: z.string(), verifiedAt: z.iso.datetime() })],
+  "verification.expired": [
+    "A code expired unused: found by the expiry sweep (within a minute) or by a verify call that came too late.",
+    z.object({ verificationId: z.string(), phone: z.string(), purpose: z.string(), channel: z.string().optional(), expiresAt: z.iso.datetime().optional(), attempts: z.number().int().optional() }),
+  ],
+  "verification.locked": ["The last allowed wrong code was entered.", z.object({ verificationId: z.string(), phone: z.string(), purpose: z.string(), attempts: z.number().int() })],
+  "sms.failed": [
+    "No provider took the message at send time, or a delivery report said undelivered.",
+    z.object({ verificationId: z.string(), phone: z.string().optional(), purpose: z.string().optional(), channel: z.string().optional(), provider: z.string().nullable(), errorCode: z.string().nullable(), providerMessageId: z.string().optional(), status: z.literal("undelivered").optional(), at: z.iso.datetime().optional() }),
+  ],
+  "sms.delivered": [
+    "A provider's delivery report said delivered.",
+    z.object({ verificationId: z.string(), provider: z.string(), providerMessageId: z.string(), status: z.literal("delivered"), at: z.iso.datetime() }),
+  ],
+  "protection.block_started": [
+    "The fraud guard (or an admin) started a block on a number range, country or number; announced within a minute.",
+    z.object({ blockId: z.string(), scope: z.enum(["range", "country", "number"]), key: z.string(), reason: z.enum(["conversion", "manual"]), mode: z.enum(["enforce", "monitor"]), startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), sends: z.number().int().nullable(), verified: z.number().int().nullable() }),
+  ],
+};
+
+const WEBHOOK_HEADERS = [
+  { name: "webhook-id", in: "header", required: true, description: "The delivery's id, the same on every retry: deduplicate on it.", schema: { type: "string" } },
+  { name: "webhook-timestamp", in: "header", required: true, description: "Unix seconds when this attempt was signed; refuse ones more than 5 minutes off.", schema: { type: "string" } },
+  { name: "webhook-signature", in: "header", required: true, description: "v1,<base64 HMAC-SHA256 of id.timestamp.body> with the endpoint's whsec_ secret (Standard Webhooks).", schema: { type: "string" } },
+];
+
+/** OpenAPI 3.1 `webhooks`: one POST per event type, as your receiver gets it. */
+function webhookOperations(): Json {
+  const out: Json = {};
+  for (const type of WEBHOOK_EVENT_TYPES) {
+    const [description, data] = WEBHOOK_DATA[type];
+    out[type] = {
+      post: {
+        operationId: `webhook${type.split(/[._]/).map(capital).join("")}`,
+        summary: type,
+        description: `${description} Signed per Standard Webhooks; retried on 1 min × 4ⁿ for about a day until your endpoint answers 2xx (docs/integration.md).`,
+        tags: ["Webhooks"],
+        security: PUBLIC,
+        parameters: WEBHOOK_HEADERS,
+        requestBody: {
+          required: true,
+          content: jsonContent({ type: "object", required: ["type", "timestamp", "data"], properties: { type: { const: type }, timestamp: { type: "string", format: "date-time" }, data: schema(data) } }),
+        },
+        responses: { 200: { description: "Any 2xx acknowledges the event; anything else (or no answer in 10 s) is retried." } },
+      },
+    };
+  }
+  return out;
+}
+
 /** The catch-all: any other path under /api answers the JSON 404. */
 function notFoundOperations(): Json {
   const out: Json = { parameters: [{ name: "path", in: "path", required: true, description: "Any path not listed here", schema: { type: "string" } }] };
@@ -284,6 +372,7 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
       { name: "Admin", description: "The dashboard's API: a signed-in user with the ADMIN role." },
       { name: "Operations", description: "Health checks and this description." },
       { name: "HTTP", description: "OPTIONS, refused methods (405 with Allow) and unknown paths (JSON 404)." },
+      { name: "Webhooks", description: "Events we POST to your endpoints (admin page Webhooks), signed per Standard Webhooks." },
     ],
     paths: {
       "/api/otp/send": {
@@ -426,8 +515,35 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
       "/api/admin/sms/poll": {
         post: admin("pollAdminSmsReports", "Fetch mShastra delivery reports for recent messages", {}, okJson("What was updated", anyObject)),
       },
+      "/api/admin/webhooks": {
+        get: admin("listAdminWebhooks", "Webhook endpoints, newest first (never the secret)", {}, okJson("The endpoints", { type: "object", properties: { items: { type: "array", items: schema(webhookEndpoint) } } })),
+        post: admin(
+          "createAdminWebhook",
+          "Add a webhook endpoint; the signing secret is in this answer only",
+          {
+            description: "Private, loopback and link-local URLs are refused in production unless WEBHOOK_ALLOW_PRIVATE=1. Audit event webhook_endpoint_created.",
+            requestBody: { required: true, content: jsonContent(schema(createWebhookSchema)) },
+          },
+          { 201: { description: "Created", content: jsonContent(schema(webhookEndpoint.extend({ secret: z.string().describe("whsec_… (Standard Webhooks); shown once") }))) } },
+        ),
+      },
+      "/api/admin/webhooks/{id}": {
+        delete: admin("deleteAdminWebhook", "Delete an endpoint with its delivery log", { parameters: [idParameter] }, okJson("Deleted", { type: "object", properties: { deleted: { const: true } } })),
+      },
+      "/api/admin/webhooks/{id}/deliveries": {
+        get: admin("listAdminWebhookDeliveries", "The newest 50 deliveries with their attempts", { parameters: [idParameter] }, okJson("Deliveries", { type: "object", properties: { items: { type: "array", items: schema(webhookDelivery) } } })),
+      },
+      "/api/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        post: admin(
+          "redeliverAdminWebhook",
+          "Queue one more attempt now (same webhook-id)",
+          { parameters: [idParameter, deliveryParameter] },
+          { 202: { description: "Queued", content: jsonContent({ type: "object", properties: { queued: { const: true } } }) } },
+        ),
+      },
       "/api/{path}": notFoundOperations(),
     },
+    webhooks: webhookOperations(),
     components: { headers: HEADERS, securitySchemes: SECURITY_SCHEMES },
   };
 }

@@ -6,24 +6,17 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
-import { z } from "zod";
 import { assertAdminActor, type AdminActor } from "../admin/actor";
 import { AppError } from "../api/errors";
 import { seal } from "../crypto/sealed";
 import type { Db } from "../db/connection";
 import { JOB } from "../jobs/queue";
 import { WEBHOOK_SECRET_SEAL } from "./deliver";
-import { invalidateSubscriptions, WEBHOOK_EVENT_TYPES } from "./events";
-import { webhookUrlProblem } from "./http";
+import { invalidateSubscriptions } from "./events";
+import { createWebhookSchema, type CreateWebhookInput } from "./endpoints-schema";
 
-export const createWebhookSchema = z.object({
-  url: z.string().trim().min(1, "Enter the URL that receives the events.").max(2_000),
-  events: z
-    .array(z.enum(WEBHOOK_EVENT_TYPES, { message: `Use event types from: ${WEBHOOK_EVENT_TYPES.join(", ")}.` }))
-    .min(1, "Choose at least one event.")
-    .transform((events) => [...new Set(events)]),
-});
-export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
+export { createWebhookSchema, type CreateWebhookInput } from "./endpoints-schema";
+import { webhookUrlProblem } from "./http";
 
 export type WebhookSettings = { secret: string; allowPrivate: boolean };
 type Actor = { admin: AdminActor; ip?: string | null; userAgent?: string | null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IntlMessageFormat } from "intl-messageformat";
-import { MESSAGES } from "../i18n/catalog";
+import { MESSAGES } from "../i18n/messages";
 import { SHIPPED_LOCALES } from "../i18n/locales";
 import { AppError } from "./errors";
 import { apiMessage } from "./messages";

@@ -3,7 +3,7 @@
  * rendered with next-intl's core translator: no React, usable from any server code.
  */
 import { createTranslator } from "use-intl/core";
-import { MESSAGES, type Messages } from "../i18n/catalog";
+import { MESSAGES, type Messages } from "../i18n/messages";
 import type { Locale } from "../i18n/locales";
 
 export type ApiMessageKey = keyof Messages["api"];

@@ -4,8 +4,7 @@
  * the offered LOCALES. Pure (no Next, no env), so the order is unit-tested and shared by the page
  * config (i18n/request.ts) and the form routes.
  */
-import { match } from "@formatjs/intl-localematcher";
-import Negotiator from "negotiator";
+import { negotiateLocale } from "./negotiate";
 import { isShippedLocale, type Locale } from "./locales";
 
 export type LocaleChoice = {
@@ -19,30 +18,13 @@ export type LocaleChoice = {
   fallback: Locale;
 };
 
-/** Accept-Language's ranges, best first (q-values respected, q=0 dropped, "*" left out). */
-function requestedLanguages(acceptLanguage: string): string[] {
-  const languages = new Negotiator({ headers: { "accept-language": acceptLanguage } }).languages();
-  return languages.filter((tag) => tag !== "*" && isWellFormed(tag));
-}
-
-function isWellFormed(tag: string): boolean {
-  try {
-    return Intl.getCanonicalLocales(tag).length === 1;
-  } catch {
-    return false;
-  }
-}
-
 export function chooseLocale({ cookie, acceptLanguage, offered, fallback }: LocaleChoice): Locale {
   const explicit = cookie?.trim().toLowerCase();
   if (isShippedLocale(explicit) && offered.includes(explicit)) return explicit;
   if (acceptLanguage) {
-    const requested = requestedLanguages(acceptLanguage.slice(0, 1024));
-    // "best fit" maps sw-TZ → sw, fr-CA → fr, ar-EG → ar; nothing close → the fallback.
-    if (requested.length) {
-      const best = match(requested, offered as string[], fallback, { algorithm: "best fit" });
-      if (isShippedLocale(best) && offered.includes(best)) return best;
-    }
+    // sw-TZ → sw, fr-CA → fr, ar-EG → ar, q-values respected; nothing close → the fallback.
+    const best = negotiateLocale(acceptLanguage.slice(0, 1024), offered, fallback);
+    if (offered.includes(best)) return best;
   }
   return fallback;
 }

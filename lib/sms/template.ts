@@ -1,7 +1,7 @@
 import "server-only";
 import { createTranslator } from "use-intl/core";
 import type { Env } from "../env";
-import { MESSAGES } from "../i18n/catalog";
+import { MESSAGES } from "../i18n/messages";
 import type { Locale } from "../i18n/locales";
 
 export type TemplateConfig = Pick<Env, "SMS_TEMPLATE" | "SMS_TEMPLATES" | "APP_NAME" | "WEBOTP_DOMAIN" | "DEFAULT_LOCALE">;

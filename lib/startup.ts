@@ -34,8 +34,8 @@ export async function startServer() {
   } catch (error) {
     fail([`DATABASE_URL: ${(error as Error).message.split("\n")[0].replace(/^DATABASE_URL:? /, "")}`]);
   }
-  await checkDatabase();
-  await startJobs();
+  const reachable = await checkDatabase();
+  await startJobs(reachable);
 }
 
 /** Allowed, but probably not what a production operator meant: one line each, at start. */
@@ -57,18 +57,20 @@ function warnAboutConfiguration() {
  * (embedded) or lacks migrations (server) stops the start: this version cannot run on it. One that
  * cannot be reached is not fatal — /api/health answers 503 and each request retries the connection.
  */
-async function checkDatabase() {
+async function checkDatabase(): Promise<boolean> {
   try {
     const database = await getDatabase();
-    if (database.target.kind !== "postgres") return; // the embedded database migrated itself on open
+    if (database.target.kind !== "postgres") return true; // the embedded database migrated itself on open
     const pending = await pendingMigrations(database.db);
     if (pending.length) {
       const names = pending.length > 3 ? `${pending.slice(0, 3).join(", ")}, …` : pending.join(", ");
       fail([`${pending.length} migration${pending.length === 1 ? " is" : "s are"} not applied (${names}): run npm run db:migrate with this DATABASE_URL`], "Database");
     }
+    return true;
   } catch (error) {
     if (error instanceof DatabaseInUseError) fail([error.message], "Database");
     console.error(`Database not reachable yet: ${describeDatabaseError(error)}; /api/health answers 503 until it is`);
+    return false;
   }
 }
 
@@ -77,10 +79,13 @@ async function checkDatabase() {
  * sweep; lib/jobs). Not fatal: without it the API still answers, and the next request that needs
  * the queue retries.
  */
-async function startJobs() {
+async function startJobs(databaseReachable: boolean, retryMs = 5_000) {
   try {
     await getJobQueue();
   } catch (error) {
-    console.error(`Job queue not started: ${describeDatabaseError(error)}`);
+    // An unreachable database was already reported in one line; keep trying quietly until it is up,
+    // so webhooks, polling and sweeps start without a restart.
+    if (databaseReachable) console.error(`Job queue not started: ${describeDatabaseError(error)}; retrying`);
+    setTimeout(() => void startJobs(false, Math.min(retryMs * 2, 60_000)), retryMs).unref();
   }
 }

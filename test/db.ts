@@ -4,7 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, inject } from "vitest";
 import { openDatabase, type Db, type OpenDatabase } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrations";
 
@@ -20,20 +21,23 @@ export type TestDatabase = OpenDatabase & { kind: DatabaseKind; url?: string; dr
 /** Creates a fresh migrated database. `drop()` closes it and, on PostgreSQL, drops it. */
 export async function createTestDatabase(kind: DatabaseKind, opts: { poolSize?: number; connectionTimeoutMs?: number } = {}): Promise<TestDatabase> {
   if (kind === "pglite") {
-    const opened = await openDatabase({ kind: "pglite", dataDir: undefined });
-    await applyMigrations(opened.adapterFactory);
+    // A copy of the database test/global-setup.ts migrated once for the whole run.
+    const snapshot = new Blob([readFileSync(inject("pgliteSnapshot"))]);
+    const opened = await openDatabase({ kind: "pglite", dataDir: undefined }, { pgliteSnapshot: snapshot });
     return { ...opened, kind, drop: opened.close };
   }
   if (!POSTGRES_URL) throw new Error("TEST_POSTGRES_URL is not set");
   const name = `otp_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  const template = inject("postgresTemplate");
+  // A copy of the template test/global-setup.ts migrated once (CREATE DATABASE … TEMPLATE is a file copy).
+  await admin.query(template ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`);
   await admin.end();
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   const opened = await openDatabase({ kind: "postgres", url: url.toString() }, { poolSize: opts.poolSize ?? 10, connectionTimeoutMs: opts.connectionTimeoutMs });
-  await applyMigrations(opened.adapterFactory);
+  if (!template) await applyMigrations(opened.adapterFactory);
   return {
     ...opened,
     kind,

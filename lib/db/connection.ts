@@ -45,8 +45,12 @@ export type OpenDatabase = {
   close(): Promise<void>;
 };
 
-/** `connectionTimeoutMs`: how long a query waits for a free pooled connection (PostgreSQL; 5 s). */
-export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: number; connectionTimeoutMs?: number } = {}): Promise<OpenDatabase> {
+/**
+ * `connectionTimeoutMs`: how long a query waits for a free pooled connection (PostgreSQL; 5 s).
+ * `pgliteSnapshot`: an in-memory PGlite starts as a copy of this dumped data directory (the test
+ * harness migrates once per run and copies it per suite).
+ */
+export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: number; connectionTimeoutMs?: number; pgliteSnapshot?: Blob } = {}): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
     // Our own pool (ended with the adapter), so its usage can be reported as a metric.
     const max = opts.poolSize ?? 10;
@@ -70,7 +74,7 @@ export async function openDatabase(target: DatabaseTarget, opts: { poolSize?: nu
     unlock = await lockDataDir(target.dataDir);
   }
   try {
-    const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();
+    const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : undefined);
     await pglite.waitReady;
     const adapterFactory = new PrismaPGlite(pglite);
     const db = new PrismaClient({ adapter: adapterFactory });

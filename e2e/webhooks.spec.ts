@@ -31,7 +31,8 @@ test.describe("admin Webhooks page", () => {
   test.describe.configure({ timeout: 90_000 });
 
   test("adds an endpoint whose secret is shown once, delivers a signed event, redelivers it and deletes the endpoint", async ({ page, request }, testInfo) => {
-    const receiver = await startReceiver(Number(process.env.E2E_PORT ?? 3210) + 30);
+    // +30 and +31 are the channels server and its fake (playwright.config.ts).
+    const receiver = await startReceiver(Number(process.env.E2E_PORT ?? 3210) + 40);
     try {
       await page.goto("/admin/webhooks");
       await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();

@@ -52,6 +52,7 @@ export function problemText(problem: LoginProblem, texts: LoginTexts, timeZone: 
     case "sms_failed":
       return p.smsFailed;
     case "blocked": // the fraud guard: the wording discloses no rule
+      return p.blocked;
     case "challenge_required":
       return p.tryLater;
     case "database_unavailable":

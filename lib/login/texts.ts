@@ -19,7 +19,7 @@ const PLAIN = [
 
 const PROBLEMS = [
   "noConnection", "phoneEmpty", "phoneInvalid", "phoneNotMobile", "phoneCountryNotAllowed", "checkInput", "codeDigitsOnly", "codeWrong",
-  "expired", "locked", "notFound", "smsFailed", "tryLater", "busy", "internal",
+  "expired", "locked", "notFound", "smsFailed", "tryLater", "blocked", "busy", "internal",
 ] as const;
 
 const slot = (name: string) => `{${name}}`;

@@ -273,7 +273,12 @@ async function main() {
     console.log(lines.join("\n"));
   } finally {
     await browser.close();
-    if (server?.pid) process.kill(-server.pid);
+    // The server may have died already (a port in use, say): keep the error that explains it.
+    if (server?.pid) {
+      try {
+        process.kill(-server.pid);
+      } catch {}
+    }
   }
 }
 

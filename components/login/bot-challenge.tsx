@@ -19,6 +19,8 @@ type Widget = { render(el: HTMLElement, opts: Record<string, unknown>): string; 
 
 let prepared: Promise<string | undefined> | null = null;
 let solution: string | undefined;
+/** The server's OTP_CHALLENGE mode, known once the first challenge has been fetched. */
+let mode: Challenge["mode"] | undefined;
 let waiting = false;
 let widgetToken: { value?: string; resolve?: (token: string) => void; reset?: () => void } = {};
 let widgetConfig: Extract<Challenge, { siteKey: string }> | null = null;
@@ -55,6 +57,7 @@ async function prepare(): Promise<string | undefined> {
     const res = await fetch("/api/otp/challenge", { cache: "no-store", signal: AbortSignal.timeout(10_000) });
     if (!res.ok) return undefined;
     const c = (await res.json()) as Challenge;
+    mode = c.mode;
     if (c.mode === "off") return undefined;
     if (c.provider !== "altcha" && "siteKey" in c) {
       widgetConfig = c;
@@ -97,6 +100,16 @@ export async function takeChallenge(): Promise<string | undefined> {
     }
     startPreparing(); // single-use: get the next one ready in the background
   }
+}
+
+/**
+ * The solution for a send that may not need one. With OTP_CHALLENGE=adaptive the server asks only
+ * while risk is elevated, so the send does not wait for a proof of work still being computed (seconds
+ * on a slow phone): it goes without, and the form solves only if the server answers challenge_required.
+ */
+export async function challengeIfReady(): Promise<string | undefined> {
+  if (mode === "adaptive" && solution === undefined) return undefined;
+  return takeChallenge();
 }
 
 function subscribe(listener: () => void) {

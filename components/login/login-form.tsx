@@ -10,7 +10,7 @@ import { directionOf, type Locale } from "@/lib/i18n/locales";
 import type { LoginProblem, LoginState } from "@/lib/login/state";
 import type { LoginTexts } from "@/lib/login/texts";
 import { formFields, postLoginForm, RequestProblem, verifyAndSignIn } from "./api";
-import { BotChallenge, takeChallenge } from "./bot-challenge";
+import { BotChallenge, challengeIfReady, takeChallenge } from "./bot-challenge";
 import { ChannelChoice, channelChoices, SentByNote, type ChannelOptions } from "./channel-choice";
 import { formatClock, useHydrated, useTimeZone } from "./local-time";
 import { clockWait, problemText } from "./messages";
@@ -181,11 +181,11 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
     const fields = formFields(form, submitter);
     void run(intent, async () => {
       try {
-        // A send (confirm, resend) carries a fresh bot-challenge solution; a plain "send" usually only
-        // asks "Is … correct?", so it goes with what the hidden field holds and, if the server asks
-        // for a challenge after all, once more with a fresh one.
+        // A send (confirm, resend) carries a bot-challenge solution when one is needed or ready; a plain
+        // "send" usually only asks "Is … correct?", so it goes with what the hidden field holds. If the
+        // server asks for a challenge after all, once more with a fresh one (waiting for it).
         const sends = intent === "confirm" || intent === "resend";
-        let next = await postLoginForm(form, submitter, sends ? takeChallenge : undefined, fields);
+        let next = await postLoginForm(form, submitter, sends ? challengeIfReady : undefined, fields);
         if ((next.phoneError ?? next.codeError)?.code === "challenge_required") next = await postLoginForm(form, submitter, takeChallenge, fields);
         setState(next);
         if (next.country) setCountry(next.country);

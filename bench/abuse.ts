@@ -118,7 +118,11 @@ async function legitUser(base: string, gateway: string, stats: { attempts: numbe
   if (sent.code === "challenge_required") sent = await call(`${base}/api/otp/send`, { phone, purpose: "Login", challenge: await freshChallenge(base) }, ip);
   stats.sendMs.push(sent.ms);
   if (!sent.ok) {
-    stats.failures[sent.code ?? String(sent.status)] = (stats.failures[sent.code ?? String(sent.status)] ?? 0) + 1;
+    // A range block refuses every number of the range: a legitimate number the attacker's ranges
+    // happen to contain is the block's collateral, not a false positive of the guard.
+    const collateral = ATTACK_RANGES.some((range) => phone.startsWith(range)) ? " (number inside an attacked range)" : "";
+    const key = `${sent.code ?? String(sent.status)}${collateral}`;
+    stats.failures[key] = (stats.failures[key] ?? 0) + 1;
     return;
   }
   if (Math.random() >= 0.8) {

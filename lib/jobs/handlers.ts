@@ -3,8 +3,6 @@
  * with a fixed clock; lib/jobs/worker.ts runs them on the queue.
  */
 import type { Db } from "../db/connection";
-import { purgeAuditEvents, purgeVerifications } from "../admin/retention";
-import { purgeGuardData } from "../otp/guard";
 import { emitWebhookEvents } from "../webhooks/events";
 
 export const EXPIRY_SWEEP_BATCH = 1_000;
@@ -56,16 +54,4 @@ export async function sweepExpiredVerifications(db: Db, now: Date, batchSize = E
     now,
   );
   return { expired, blocks: blocks.length };
-}
-
-export type RetentionSettings = { VERIFICATION_RETENTION_DAYS: number; AUDIT_RETENTION_DAYS: number; OTP_GUARD_BASELINE_DAYS: number };
-
-/** The daily purge (what npm run db:purge does with its defaults), plus finished webhook deliveries. */
-export async function runRetentionPurge(db: Db, settings: RetentionSettings, now: Date) {
-  const cutoff = new Date(now.getTime() - settings.VERIFICATION_RETENTION_DAYS * 86_400_000);
-  const verifications = await purgeVerifications(db, { cutoff });
-  const guard = await purgeGuardData(db, { now, baselineDays: settings.OTP_GUARD_BASELINE_DAYS, blocksBefore: cutoff });
-  const auditEvents = await purgeAuditEvents(db, { cutoff: new Date(now.getTime() - settings.AUDIT_RETENTION_DAYS * 86_400_000) });
-  const webhooks = await db.webhookDelivery.deleteMany({ where: { createdAt: { lt: cutoff }, status: { not: "pending" } } });
-  return { ...verifications, guard, auditEvents, webhookDeliveries: webhooks.count };
 }

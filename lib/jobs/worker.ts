@@ -9,7 +9,8 @@ import { log } from "../log";
 import { pollMshastraDeliveryReports } from "../sms/delivery-reports";
 import { attemptWebhookDelivery, fanOutWebhookEvent, type WebhookJobContext } from "../webhooks/deliver";
 import type { WebhookEvent } from "../webhooks/events";
-import { runRetentionPurge, sweepExpiredVerifications } from "./handlers";
+import { runRetentionPurge } from "../admin/retention";
+import { sweepExpiredVerifications } from "./handlers";
 import { JOB } from "./queue";
 
 export const SCHEDULES = {
@@ -98,7 +99,8 @@ export async function startJobWorkers(
     if (result.expired) log.info("expired verifications swept", result);
   }));
   await boss.work(JOB.retentionPurge, work, counted(async () => {
-    log.info("retention purge done", { ...(await runRetentionPurge(db, settings, now())) });
+    const { cutoffs, ...result } = await runRetentionPurge(db, settings, now());
+    log.info("retention purge done", { ...result, before: cutoffs.verifications.toISOString() });
   }));
   const pollsMshastra = Boolean(settings.MSHASTRA_DLR_URL && settings.SMS_PROVIDER.includes("mshastra"));
   await boss.work(JOB.deliveryReportPoll, work, counted(async () => {

@@ -295,7 +295,7 @@ const WEBHOOK_DATA: Record<(typeof WEBHOOK_EVENT_TYPES)[number], [string, z.ZodT
     z.object({ verificationId: z.string(), provider: z.string(), providerMessageId: z.string(), status: z.literal("delivered"), at: z.iso.datetime() }),
   ],
   "protection.block_started": [
-    "The fraud guard (or an admin) started a block on a number range, country or number; announced within a minute.",
+    "The fraud guard (or an admin) started a block on a number range, country or number; queued by the request that started it.",
     z.object({ blockId: z.string(), scope: z.enum(["range", "country", "number"]), key: z.string(), reason: z.enum(["conversion", "manual"]), mode: z.enum(["enforce", "monitor"]), startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), sends: z.number().int().nullable(), verified: z.number().int().nullable() }),
   ],
 };

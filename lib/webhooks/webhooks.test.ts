@@ -12,7 +12,7 @@ import type { Db } from "@/lib/db/connection";
 import { createTestDatabase, describeEachDatabase, DATABASE_KINDS, uniquePhone } from "@/test/db";
 import { createClock, createTestContext, lastCodeSentTo, TEST_SECRETS } from "@/test/otp-context";
 import { attemptWebhookDelivery, fanOutWebhookEvent, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./deliver";
-import { createWebhookEndpoint, listWebhookDeliveries } from "./endpoints";
+import { createWebhookEndpoint, enableWebhookEndpoint, listWebhookDeliveries } from "./endpoints";
 import { attachWebhookEvents, detachWebhookEvents, emitWebhookEvent, type WebhookEventType } from "./events";
 
 const SETTINGS = {
@@ -219,6 +219,30 @@ describeEachDatabase("webhook retries and the expiry sweep (fixed clock, no work
     }
     expect((await use().db.webhookEndpoint.findUniqueOrThrow({ where: { id: hook.id } })).disabledAt).toBeNull();
     await failing.close();
+  });
+
+  it("a redelivery reaches a disabled endpoint and leaves it disabled; after Enable, new events reach it again", async () => {
+    const receiver = await startReceiver({ checkSignature: false });
+    const admin = await adminActor(use().db);
+    const hook = await createWebhookEndpoint(use().db, { url: receiver.url, events: ["sms.delivered"] }, { admin }, { secret: TEST_SECRETS.OTP_SECRET, allowPrivate: true });
+    const clock = createClock(new Date());
+    const ctx = webhookJobContext(use().db, boss, SETTINGS, clock.now);
+    await fanOutWebhookEvent(ctx, { id: "evt_before_disable", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} });
+    const [{ id }] = await listWebhookDeliveries(use().db, hook.id, admin);
+    await use().db.webhookEndpoint.update({ where: { id: hook.id }, data: { disabledAt: clock.now(), disabledReason: "failing" } });
+
+    // While disabled: a scheduled attempt sends nothing and fails the delivery; events make no deliveries.
+    expect(await attemptWebhookDelivery(ctx, id, { attempt: 1 })).toMatchObject({ status: "failed" });
+    expect(await fanOutWebhookEvent(ctx, { id: "evt_while_disabled", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} })).toBe(0);
+    expect(receiver.received).toHaveLength(0);
+    // Redeliver is sent all the same, and the endpoint stays disabled until an admin enables it.
+    expect(await attemptWebhookDelivery(ctx, id, { manual: true })).toMatchObject({ ok: true, status: "succeeded" });
+    expect(receiver.received.map((r) => r.id)).toEqual([id]);
+    expect((await use().db.webhookEndpoint.findUniqueOrThrow({ where: { id: hook.id } })).disabledAt).not.toBeNull();
+
+    await enableWebhookEndpoint(use().db, hook.id, { admin });
+    expect(await fanOutWebhookEvent(ctx, { id: "evt_after_enable", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} })).toBe(1);
+    await receiver.close();
   });
 
   it("the sweep marks expired codes and emits verification.expired once for each", async () => {

@@ -12,24 +12,11 @@ import { shutdown, trackHttpRequests } from "@/lib/shutdown";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { attachWebhookEvents, detachWebhookEvents, emitWebhookEvent } from "@/lib/webhooks/events";
 import { describeEachDatabase } from "@/test/db";
+import { TEST_WORKER_SETTINGS as SETTINGS, until } from "@/test/jobs";
 import { TEST_SECRETS } from "@/test/otp-context";
 import { openQueue } from "./queue";
 import { stopQueueOnShutdown } from "./runtime";
-import { startJobWorkers, type WorkerSettings } from "./worker";
-
-const SETTINGS = {
-  OTP_SECRET: TEST_SECRETS.OTP_SECRET,
-  WEBHOOK_ALLOW_PRIVATE: true,
-  WEBHOOK_TIMEOUT_MS: 5_000,
-  isProduction: false,
-  MSHASTRA_DLR_URL: undefined,
-  MSHASTRA_USER: undefined,
-  MSHASTRA_PASSWORD: undefined,
-  SMS_PROVIDER: ["console"],
-  VERIFICATION_RETENTION_DAYS: 90,
-  AUDIT_RETENTION_DAYS: 365,
-  OTP_GUARD_BASELINE_DAYS: 7,
-} satisfies WorkerSettings;
+import { startJobWorkers } from "./worker";
 
 const HOLD_MS = 1_500;
 const GRACE_MS = 5_000;
@@ -53,16 +40,6 @@ async function slowReceiver() {
     reopen: () => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve)),
     close: () => new Promise((r) => server.close(r)),
   };
-}
-
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const jobState = (db: Db, name: string, key: string, value: string) =>

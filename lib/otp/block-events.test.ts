@@ -7,16 +7,16 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createManualBlock } from "@/lib/admin/protection";
 import { adminActor } from "@/lib/admin/testing";
-import { AppError } from "@/lib/api/errors";
 import type { Db } from "@/lib/db/connection";
 import { sweepExpiredVerifications } from "@/lib/jobs/handlers";
 import { openQueue } from "@/lib/jobs/queue";
-import { webhookJobContext, type WorkerSettings } from "@/lib/jobs/worker";
+import { webhookJobContext } from "@/lib/jobs/worker";
 import { fanOutWebhookEvent } from "@/lib/webhooks/deliver";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { attachWebhookEvents, detachWebhookEvents, type WebhookEvent } from "@/lib/webhooks/events";
 import { describeEachDatabase } from "@/test/db";
-import { createClock, createTestContext, TEST_SECRETS } from "@/test/otp-context";
+import { TEST_WORKER_SETTINGS as SETTINGS } from "@/test/jobs";
+import { createClock, createTestContext, sendOutcome as outcome, TEST_SECRETS } from "@/test/otp-context";
 import { sendOtp } from "./service";
 
 const GUARD = {
@@ -26,20 +26,6 @@ const GUARD = {
   OTP_GUARD_MIN_SENDS_PER_PREFIX: "3",
   OTP_GUARD_MIN_SENDS_PER_COUNTRY: "0",
 };
-
-const SETTINGS = {
-  OTP_SECRET: TEST_SECRETS.OTP_SECRET,
-  WEBHOOK_ALLOW_PRIVATE: true,
-  WEBHOOK_TIMEOUT_MS: 1_000,
-  isProduction: false,
-  MSHASTRA_DLR_URL: undefined,
-  MSHASTRA_USER: undefined,
-  MSHASTRA_PASSWORD: undefined,
-  SMS_PROVIDER: ["console"],
-  VERIFICATION_RETENTION_DAYS: 90,
-  AUDIT_RETENTION_DAYS: 365,
-  OTP_GUARD_BASELINE_DAYS: 7,
-} satisfies WorkerSettings;
 
 let rangeCounter = 0;
 /** Tanzanian numbers in a range (E.164 minus its last 4 digits) no other test in this file uses. */
@@ -55,16 +41,6 @@ async function queuedBlockEvents(db: Db): Promise<WebhookEvent[]> {
     `SELECT data FROM pgboss.job WHERE name = 'webhook-fanout' AND data->>'type' = 'protection.block_started' ORDER BY created_on`,
   );
   return rows.map((row) => row.data);
-}
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "sent";
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
 }
 
 describeEachDatabase("protection.block_started", (use) => {

@@ -132,6 +132,9 @@ export async function startJobWorkers(
           onIdle.push(done);
         }));
       stopped = true;
+      // pg-boss marks a job completed (and forgets it) in the microtasks after our handler returns;
+      // let that happen first, or stopping would also "fail" a job that just succeeded.
+      await new Promise((resolve) => setImmediate(resolve));
       return isIdle;
     },
   };

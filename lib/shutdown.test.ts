@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { expect, it } from "vitest";
-import { isShuttingDown, onShutdown, shutdown, trackHttpRequests } from "./shutdown";
+import { isShuttingDown, onShutdown, onShutdownStart, shutdown, trackHttpRequests } from "./shutdown";
 
-it("answers requests in flight, cuts off the ones past the grace period, then runs the stop hooks, closes the database and exits 0", async () => {
+it("stops taking work at the signal, answers requests in flight, cuts off the ones past the grace period, then runs the stop hooks with what is left of it, closes the database and exits 0", async () => {
   trackHttpRequests();
   const server = createServer((req, res) => {
     if (req.url === "/slow") setTimeout(() => res.end("done"), 300);
@@ -13,7 +13,12 @@ it("answers requests in flight, cuts off the ones past the grace period, then ru
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const order: string[] = [];
-  onShutdown("worker", () => {
+  let leftForHooks: number | undefined;
+  onShutdownStart("worker", () => {
+    order.push("worker stops fetching");
+  });
+  onShutdown("worker", (remainingMs) => {
+    leftForHooks = remainingMs;
     order.push("worker stopped");
   });
   const slow = fetch(`${url}/slow`).then(async (r) => {
@@ -52,6 +57,8 @@ it("answers requests in flight, cuts off the ones past the grace period, then ru
   expect(await hang).toBe("cut off");
   expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   expect(Date.now() - started).toBeLessThan(3_000);
-  expect(order).toEqual(["slow answered", "worker stopped", "database closed"]);
+  expect(order).toEqual(["worker stops fetching", "slow answered", "worker stopped", "database closed"]);
+  // One deadline: the hanging request used the whole grace period, so the hooks get nothing more.
+  expect(leftForHooks).toBeLessThan(100);
   expect(exitCode).toBe(0);
 });

@@ -1,7 +1,8 @@
 /**
- * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer every request already in
- * flight (at most SHUTDOWN_GRACE_SECONDS), run the registered stop hooks (the job worker finishes
- * its current job), close the database (PGlite flushes to disk) and exit 0.
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections and, at the same moment, run the
+ * start hooks (the job workers stop fetching); answer every request already in flight; run the stop
+ * hooks (the job a worker is running finishes); close the database (PGlite flushes to disk) and exit
+ * 0. One deadline, SHUTDOWN_GRACE_SECONDS after the signal, bounds the requests and the hooks together.
  *
  * `next start` (Next 16) has its own handler: it closes the HTTP server without a time limit, does
  * not close our database and exits 143. Ours replaces it (NEXT_MANUAL_SIG_HANDLE is read before
@@ -11,18 +12,27 @@
 import http from "node:http";
 import { log } from "./log";
 
-type Hook = { name: string; run: () => Promise<void> | void };
+/** `remainingMs`: what is left of the grace period when the hook runs (0 once it is over). */
+type Hook = { name: string; run: (remainingMs: number) => Promise<void> | void };
 
 const state = globalThis as unknown as {
-  __otpShutdown?: { servers: Set<http.Server>; inFlight: number; shuttingDown: boolean; hooks: Hook[]; drained: (() => void)[] };
+  __otpShutdown?: { servers: Set<http.Server>; inFlight: number; shuttingDown: boolean; startHooks: Hook[]; hooks: Hook[]; drained: (() => void)[] };
 };
 
 function shared() {
-  return (state.__otpShutdown ??= { servers: new Set(), inFlight: 0, shuttingDown: false, hooks: [], drained: [] });
+  return (state.__otpShutdown ??= { servers: new Set(), inFlight: 0, shuttingDown: false, startHooks: [], hooks: [], drained: [] });
 }
 
 export function isShuttingDown(): boolean {
   return shared().shuttingDown;
+}
+
+/**
+ * Runs `run` as soon as shutdown begins, while the requests in flight are still being answered: for
+ * work that must not start any more (job fetching). It must not stop what those requests need.
+ */
+export function onShutdownStart(name: string, run: () => Promise<void> | void) {
+  shared().startHooks.push({ name, run });
 }
 
 /** Runs `run` during shutdown, after in-flight requests were answered and before the database closes. */
@@ -76,21 +86,25 @@ export async function shutdown(opts: { graceMs: number; closeDatabase: () => Pro
   if (s.shuttingDown) return;
   s.shuttingDown = true;
   const started = performance.now();
+  const remainingMs = () => Math.max(0, Math.round(started + opts.graceMs - performance.now()));
   log.info("shutting down", { signal: opts.signal, inFlight: s.inFlight, graceSeconds: opts.graceMs / 1000 });
+  let code = 0;
+  const run = async (hook: Hook) => {
+    try {
+      await hook.run(remainingMs());
+    } catch (error) {
+      code = 1;
+      log.error("shutdown hook failed", { hook: hook.name, error: (error as Error)?.name });
+    }
+  };
+  const starting = Promise.all(s.startHooks.map(run));
   // close() stops listening and closes idle keep-alive connections; busy ones finish first.
   for (const server of s.servers) server.close();
   const allAnswered = await drained(opts.graceMs);
   if (!allAnswered) log.warn("shutdown grace period over; closing the remaining connections", { inFlight: s.inFlight });
   for (const server of s.servers) server.closeAllConnections();
-  let code = 0;
-  for (const hook of s.hooks) {
-    try {
-      await hook.run();
-    } catch (error) {
-      code = 1;
-      log.error("shutdown hook failed", { hook: hook.name, error: (error as Error)?.name });
-    }
-  }
+  await starting;
+  for (const hook of s.hooks) await run(hook);
   try {
     await opts.closeDatabase();
   } catch (error) {

@@ -7,7 +7,7 @@ import { describeDatabaseError } from "./db/errors";
 import { pendingMigrations } from "./db/migrations";
 import { DatabaseInUseError } from "./db/pglite-lock";
 import { closeDatabase, getDatabase } from "./db";
-import { getJobQueue } from "./jobs/runtime";
+import { startJobRuntime } from "./jobs/runtime";
 import { smsTemplateWarnings } from "./sms/segments";
 import { env, EnvError } from "./env";
 import { installGracefulShutdown } from "./shutdown";
@@ -75,13 +75,13 @@ async function checkDatabase(): Promise<boolean> {
 }
 
 /**
- * Opens the job queue (webhooks, mShastra delivery-report polling, the daily purge, the expiry
- * sweep; lib/jobs). Not fatal: without it the API still answers, and the next request that needs
- * the queue retries.
+ * Starts the job queue (webhooks, mShastra delivery-report polling, the daily purge, the expiry
+ * sweep; lib/jobs): opened now with JOBS=on, on first use with JOBS=off. Not fatal: without it the
+ * API still answers, and the next request that needs the queue retries.
  */
 async function startJobs(databaseReachable: boolean, retryMs = 5_000) {
   try {
-    await getJobQueue();
+    await startJobRuntime();
   } catch (error) {
     // An unreachable database was already reported in one line; keep trying quietly until it is up,
     // so webhooks, polling and sweeps start without a restart.

@@ -1,4 +1,5 @@
 /** Builds a real OTP context for tests: real config parsing, real console SMS provider, fixed clock. */
+import { AppError } from "@/lib/api/errors";
 import type { Db } from "@/lib/db/connection";
 import { parseEnv } from "@/lib/env";
 import { otpConfigFromEnv } from "@/lib/otp/config";
@@ -54,4 +55,15 @@ export function lastCodeSentTo(phone: string): string {
   const code = message && findCode(message.text);
   if (!code) throw new Error(`no code in the outbox for ${phone}`);
   return code;
+}
+
+/** "sent", or the error code a send (or verify) was refused with. */
+export async function sendOutcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "sent";
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "../api/errors";
 import type { Db } from "../db";
 import type { GuardConfig, GuardMode } from "../otp/config";
+import { announceBlocksStarted } from "../otp/guard";
 import type { GuardModeInput, ManualBlockInput, SafeListEntryInput } from "./protection-schemas";
 
 import { assertAdminActor, type AdminActor } from "./actor";
@@ -117,6 +118,7 @@ export async function createManualBlock(db: Db, actor: AdminActor, input: Manual
     }),
     db.auditEvent.create({ data: audit(actor, meta, "block_created", { scope: input.scope, key: input.key, minutes: input.minutes, note: input.note ?? null }) }),
   ]);
+  await announceBlocksStarted(db, { id: block.id }, meta.now);
   return block;
 }
 

@@ -2,10 +2,46 @@
  * Data retention: deletes verifications older than a cutoff with their SMS and verify attempts (and
  * audit events older than their own cutoff), a
  * bounded batch per statement, so no statement holds locks on many rows for long and other
- * writers interleave between batches.
+ * writers interleave between batches. runRetentionPurge is the whole purge, shared by the daily job
+ * (lib/jobs) and npm run db:purge, so both cut at the same dates.
  */
 import "server-only";
 import type { Db } from "../db";
+import { purgeGuardData } from "../otp/guard";
+
+const DAY_MS = 86_400_000;
+
+export type RetentionSettings = { VERIFICATION_RETENTION_DAYS: number; AUDIT_RETENTION_DAYS: number; OTP_GUARD_BASELINE_DAYS: number };
+
+/** Ages that replace the configured days (db:purge --older-than / --audit-older-than), in ms. */
+export type PurgeAges = { verificationsMs?: number; auditEventsMs?: number };
+
+/**
+ * What one purge deletes before: verifications (with their SMS and verify attempts), guard blocks
+ * that ended and finished webhook deliveries older than `verifications`; audit events older than
+ * `auditEvents`.
+ */
+export function retentionCutoffs(settings: RetentionSettings, now: Date, ages: PurgeAges = {}): { verifications: Date; auditEvents: Date } {
+  return {
+    verifications: new Date(now.getTime() - (ages.verificationsMs ?? settings.VERIFICATION_RETENTION_DAYS * DAY_MS)),
+    auditEvents: new Date(now.getTime() - (ages.auditEventsMs ?? settings.AUDIT_RETENTION_DAYS * DAY_MS)),
+  };
+}
+
+/** The whole purge at `now`: the daily job with the configured days, db:purge with its options. */
+export async function runRetentionPurge(
+  db: Db,
+  settings: RetentionSettings,
+  now: Date,
+  opts: { ages?: PurgeAges; batchSize?: number; onBatch?: (r: PurgeResult) => void } = {},
+) {
+  const cutoffs = retentionCutoffs(settings, now, opts.ages);
+  const verifications = await purgeVerifications(db, { cutoff: cutoffs.verifications, batchSize: opts.batchSize, onBatch: opts.onBatch });
+  const guard = await purgeGuardData(db, { now, baselineDays: settings.OTP_GUARD_BASELINE_DAYS, blocksBefore: cutoffs.verifications });
+  const auditEvents = await purgeAuditEvents(db, { cutoff: cutoffs.auditEvents, batchSize: opts.batchSize });
+  const webhooks = await db.webhookDelivery.deleteMany({ where: { createdAt: { lt: cutoffs.verifications }, status: { not: "pending" } } });
+  return { cutoffs, ...verifications, guard, auditEvents, webhookDeliveries: webhooks.count };
+}
 
 export const PURGE_BATCH_SIZE = 5_000;
 
@@ -15,7 +51,7 @@ export type PurgeResult = { verifications: number; smsMessages: number; verifyAt
 export function parseAge(value: string): number {
   const m = /^\s*(\d+)\s*([hdw]?)\s*$/i.exec(value);
   if (!m || Number(m[1]) <= 0) throw new Error(`Invalid age "${value}": use e.g. 90d, 12h or 2w`);
-  const unit = { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[(m[2] || "d").toLowerCase() as "h" | "d" | "w"];
+  const unit = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[(m[2] || "d").toLowerCase() as "h" | "d" | "w"];
   return Number(m[1]) * unit;
 }
 

@@ -90,6 +90,7 @@ export const OPERATION_ERRORS = {
   deleteAdminWebhook: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
   listAdminWebhookDeliveries: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
   redeliverAdminWebhook: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
+  enableAdminWebhook: ["unauthorized", "forbidden", "not_found", "internal_error", "database_unavailable"],
   methodNotAllowed: ["method_not_allowed"],
   notFound: ["not_found"],
 } as const satisfies Record<string, readonly ErrorCode[]>;

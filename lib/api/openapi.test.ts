@@ -26,6 +26,14 @@ describe("the OpenAPI document", () => {
     expect(find("getAdminStats").security).toEqual([{ sessionCookie: [] }]);
   });
 
+  it("documents enabling a disabled webhook endpoint: admins only, the endpoint on 200, not_found on 404", () => {
+    const enable = operations.find((o) => o.path === "/api/admin/webhooks/{id}/enable" && o.method === "post")!.op;
+    expect(enable.operationId).toBe("enableAdminWebhook");
+    expect(enable.security).toEqual([{ sessionCookie: [] }]);
+    expect(Object.keys(enable.responses["200"].content!["application/json"].schema.properties as object)).toContain("disabledAt");
+    expect(enable.responses["404"]).toBeDefined();
+  });
+
   it("declares a body for every response except 204, and Retry-After on every 429 and 503", () => {
     for (const { path, method, op } of operations) {
       for (const [status, response] of Object.entries(op.responses)) {

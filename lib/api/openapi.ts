@@ -249,7 +249,7 @@ const webhookEndpoint = z.object({
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
   createdAt: z.iso.datetime(),
-  disabledAt: z.iso.datetime().nullable().describe("Set when a delivery failed for about a day with no success since; nothing more is sent."),
+  disabledAt: z.iso.datetime().nullable().describe("Set when a delivery failed for about a day with no success since; nothing more is sent until an admin enables it (POST …/enable)."),
   disabledReason: z.string().nullable(),
   lastSuccessAt: z.iso.datetime().nullable(),
 });
@@ -295,7 +295,7 @@ const WEBHOOK_DATA: Record<(typeof WEBHOOK_EVENT_TYPES)[number], [string, z.ZodT
     z.object({ verificationId: z.string(), provider: z.string(), providerMessageId: z.string(), status: z.literal("delivered"), at: z.iso.datetime() }),
   ],
   "protection.block_started": [
-    "The fraud guard (or an admin) started a block on a number range, country or number; announced within a minute.",
+    "The fraud guard (or an admin) started a block on a number range, country or number; queued by the request that started it.",
     z.object({ blockId: z.string(), scope: z.enum(["range", "country", "number"]), key: z.string(), reason: z.enum(["conversion", "manual"]), mode: z.enum(["enforce", "monitor"]), startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), sends: z.number().int().nullable(), verified: z.number().int().nullable() }),
   ],
 };
@@ -530,6 +530,18 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
       "/api/admin/webhooks/{id}": {
         delete: admin("deleteAdminWebhook", "Delete an endpoint with its delivery log", { parameters: [idParameter] }, okJson("Deleted", { type: "object", properties: { deleted: { const: true } } })),
       },
+      "/api/admin/webhooks/{id}/enable": {
+        post: admin(
+          "enableAdminWebhook",
+          "Enable a disabled endpoint again",
+          {
+            parameters: [idParameter],
+            description:
+              "Events are delivered to it again from now on; events of the time it was disabled were not queued for it, and failed deliveries stay failed (Redeliver sends one, also while the endpoint is disabled). Audit event webhook_endpoint_enabled; enabling an enabled endpoint changes nothing.",
+          },
+          okJson("The endpoint", schema(webhookEndpoint)),
+        ),
+      },
       "/api/admin/webhooks/{id}/deliveries": {
         get: admin("listAdminWebhookDeliveries", "The newest 50 deliveries with their attempts", { parameters: [idParameter] }, okJson("Deliveries", { type: "object", properties: { items: { type: "array", items: schema(webhookDelivery) } } })),
       },
@@ -537,7 +549,7 @@ export function buildOpenApiDocument({ serverUrl, codeLength }: OpenApiOptions) 
         post: admin(
           "redeliverAdminWebhook",
           "Queue one more attempt now (same webhook-id)",
-          { parameters: [idParameter, deliveryParameter] },
+          { parameters: [idParameter, deliveryParameter], description: "Works whatever the delivery's state, and also while the endpoint is disabled (it stays disabled)." },
           { 202: { description: "Queued", content: jsonContent({ type: "object", properties: { queued: { const: true } } }) } },
         ),
       },

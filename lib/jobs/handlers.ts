@@ -3,8 +3,7 @@
  * with a fixed clock; lib/jobs/worker.ts runs them on the queue.
  */
 import type { Db } from "../db/connection";
-import { purgeAuditEvents, purgeVerifications } from "../admin/retention";
-import { purgeGuardData } from "../otp/guard";
+import { announceBlocksStarted } from "../otp/guard";
 import { emitWebhookEvents } from "../webhooks/events";
 
 export const EXPIRY_SWEEP_BATCH = 1_000;
@@ -15,7 +14,8 @@ export const BLOCK_ANNOUNCE_WINDOW_MS = 10 * 60_000;
  * Marks pending verifications past their expiry as expired (a batch per statement; SKIP LOCKED so a
  * verify holding a row is not waited for) and emits verification.expired for each. A code that a
  * verify call already found expired was marked by that call and is not emitted again. Also announces
- * fraud-guard blocks that started since the last runs (protection.block_started).
+ * fraud-guard blocks that started in the last BLOCK_ANNOUNCE_WINDOW_MS (protection.block_started),
+ * in case the request that started one could not queue its event.
  */
 export async function sweepExpiredVerifications(db: Db, now: Date, batchSize = EXPIRY_SWEEP_BATCH): Promise<{ expired: number; blocks: number }> {
   let expired = 0;
@@ -42,30 +42,8 @@ export async function sweepExpiredVerifications(db: Db, now: Date, batchSize = E
     );
     if (rows.length < batchSize) break;
   }
-  const blocks = await db.otpBlock.findMany({
-    where: { startsAt: { gt: new Date(now.getTime() - BLOCK_ANNOUNCE_WINDOW_MS), lte: now } },
-    select: { id: true, scope: true, key: true, reason: true, mode: true, startsAt: true, endsAt: true, sends: true, verified: true },
-  });
-  await emitWebhookEvents(
-    db,
-    blocks.map((block) => ({
-      type: "protection.block_started" as const,
-      id: `block:${block.id}`,
-      data: { blockId: block.id, scope: block.scope, key: block.key, reason: block.reason, mode: block.mode, startsAt: block.startsAt.toISOString(), endsAt: block.endsAt.toISOString(), sends: block.sends, verified: block.verified },
-    })),
-    now,
-  );
-  return { expired, blocks: blocks.length };
-}
-
-export type RetentionSettings = { VERIFICATION_RETENTION_DAYS: number; AUDIT_RETENTION_DAYS: number; OTP_GUARD_BASELINE_DAYS: number };
-
-/** The daily purge (what npm run db:purge does with its defaults), plus finished webhook deliveries. */
-export async function runRetentionPurge(db: Db, settings: RetentionSettings, now: Date) {
-  const cutoff = new Date(now.getTime() - settings.VERIFICATION_RETENTION_DAYS * 86_400_000);
-  const verifications = await purgeVerifications(db, { cutoff });
-  const guard = await purgeGuardData(db, { now, baselineDays: settings.OTP_GUARD_BASELINE_DAYS, blocksBefore: cutoff });
-  const auditEvents = await purgeAuditEvents(db, { cutoff: new Date(now.getTime() - settings.AUDIT_RETENTION_DAYS * 86_400_000) });
-  const webhooks = await db.webhookDelivery.deleteMany({ where: { createdAt: { lt: cutoff }, status: { not: "pending" } } });
-  return { ...verifications, guard, auditEvents, webhookDeliveries: webhooks.count };
+  // A safety net: the send that started a block announced it already (lib/otp/guard.ts); the same
+  // event id makes this a no-op then, and catches an announcement that failed.
+  const blocks = await announceBlocksStarted(db, { startsAt: { gt: new Date(now.getTime() - BLOCK_ANNOUNCE_WINDOW_MS), lte: now } }, now);
+  return { expired, blocks };
 }

@@ -4,20 +4,10 @@ import { solveChallenge } from "altcha-lib/v1";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import { describeEachDatabase, uniquePhone } from "@/test/db";
-import { createClock, createTestContext, lastCodeSentTo } from "@/test/otp-context";
+import { createClock, createTestContext, lastCodeSentTo, sendOutcome as outcome } from "@/test/otp-context";
 import { createBotChallenge } from "./challenge";
 import type { ChallengeConfig } from "./config";
 import { sendOtp, verifyOtp } from "./service";
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "sent";
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 /** Solves an ALTCHA challenge the way the login page's Web Worker does, into the payload it posts. */
 async function solve(config: ChallengeConfig, now: Date, tamper?: (p: Record<string, unknown>) => void): Promise<string> {

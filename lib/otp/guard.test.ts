@@ -1,19 +1,9 @@
 import { expect, it } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import { describeEachDatabase } from "@/test/db";
-import { createClock, createTestContext, lastCodeSentTo } from "@/test/otp-context";
+import { createClock, createTestContext, lastCodeSentTo, sendOutcome as outcome } from "@/test/otp-context";
 import { purgeGuardData } from "./guard";
 import { sendOtp, verifyOtp } from "./service";
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "sent";
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
   try {

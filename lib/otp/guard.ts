@@ -5,7 +5,9 @@
  * round trip per send; this module turns their answers into AppErrors.
  */
 import { AppError } from "../api/errors";
+import type { Db } from "../db/connection";
 import type { ParsedPhone } from "../phone";
+import { emitWebhookEvents } from "../webhooks/events";
 import { phoneRange, type GuardConfig } from "./config";
 import type { OtpContext } from "./service";
 
@@ -26,6 +28,27 @@ function secondsUntil(now: Date, at: Date): number {
 }
 
 
+const BLOCK_EVENT_FIELDS = { id: true, scope: true, key: true, reason: true, mode: true, startsAt: true, endsAt: true, sends: true, verified: true } as const;
+
+/**
+ * Emits protection.block_started for these blocks. The event id is `block:<id>` wherever it is
+ * emitted from (the send that started the block, an admin's manual block, the expiry sweep's
+ * safety net), so each block is delivered once per endpoint.
+ */
+export async function announceBlocksStarted(db: Db, where: { id: string } | { startsAt: { gt: Date; lte: Date } }, now: Date): Promise<number> {
+  const blocks = await db.otpBlock.findMany({ where, select: BLOCK_EVENT_FIELDS });
+  await emitWebhookEvents(
+    db,
+    blocks.map((block) => ({
+      type: "protection.block_started" as const,
+      id: `block:${block.id}`,
+      data: { blockId: block.id, scope: block.scope, key: block.key, reason: block.reason, mode: block.mode, startsAt: block.startsAt.toISOString(), endsAt: block.endsAt.toISOString(), sends: block.sends, verified: block.verified },
+    })),
+    now,
+  );
+  return blocks.length;
+}
+
 /**
  * Takes this send's place in the budgets, or throws: `blocked` (403, with retryAfter) when the
  * number, its range or country is blocked or its range or country budget is spent this hour;
@@ -40,13 +63,15 @@ export async function beginGuardedSend(
   const now = ctx.now();
   const range = phoneRange(phone.e164, guard.prefixTailDigits);
   const country = phone.country ?? null;
-  const [row] = await ctx.db.$queryRaw<{ refused: string | null; retry_at: Date | null; taken: string[] }[]>`
-    SELECT refused, retry_at, taken FROM otp_guard_begin_send(
+  const [row] = await ctx.db.$queryRaw<{ refused: string | null; retry_at: Date | null; taken: string[]; started_block: string | null }[]>`
+    SELECT refused, retry_at, taken, started_block FROM otp_guard_begin_send(
       ${now}::timestamp, ${phone.e164}, ${range}, ${country}, ${guard.mode},
       ${guard.maxSendsPerHour}::int, ${countryLimit(guard, country)}::int, ${guard.maxSendsPerPrefixPerHour}::int,
       ${guard.windowSeconds}::int, ${guardBucketSeconds(guard)}::int, ${guard.minSendsPerPrefix}::int,
       ${guard.minSendsNewPrefix}::int, ${guard.minSendsPerCountry}::int, ${guard.minVerifyRate}::float8, ${guard.baselineFactor}::float8,
       ${guard.baselineDays}::int, ${guard.blockSeconds}::int)`;
+  // This send started a block (whether or not it is refused for it): announce it now, not a minute later.
+  if (row.started_block) await announceBlocksStarted(ctx.db, { id: row.started_block }, now);
   if (row.refused) {
     await onRefusal(row.refused === "blocked" ? "guard_blocked" : row.refused);
     const retryAfter = secondsUntil(now, row.retry_at ?? now);

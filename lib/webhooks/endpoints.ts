@@ -72,6 +72,26 @@ export async function deleteWebhookEndpoint(db: Db, id: string, actor: Actor): P
   invalidateSubscriptions(db);
 }
 
+/**
+ * Enables a disabled endpoint again (audit event webhook_endpoint_enabled, with the reason it was
+ * disabled for): events are delivered to it again from now on. Events of the time it was disabled
+ * were not queued for it, and its failed deliveries stay failed (Redeliver sends one again).
+ * Enabling an endpoint that is enabled changes nothing and writes no audit event.
+ */
+export async function enableWebhookEndpoint(db: Db, id: string, actor: Actor): Promise<WebhookEndpointSummary> {
+  assertAdminActor(actor.admin);
+  const enabled = await db.$transaction(async (tx) => {
+    const row = await tx.webhookEndpoint.findUnique({ where: { id }, select: { disabledAt: true, disabledReason: true } });
+    if (!row) throw new AppError("not_found", "There is no webhook endpoint with this id.");
+    // The conditional update is the gate: of two admins enabling at once, one writes the audit event.
+    const changed = await tx.webhookEndpoint.updateMany({ where: { id, disabledAt: { not: null } }, data: { disabledAt: null, disabledReason: null } });
+    if (changed.count) await audit(tx as unknown as Db, "webhook_endpoint_enabled", actor, { webhookEndpointId: id, disabledAt: row.disabledAt?.toISOString(), disabledReason: row.disabledReason });
+    return tx.webhookEndpoint.findUniqueOrThrow({ where: { id }, select: SUMMARY });
+  });
+  invalidateSubscriptions(db);
+  return enabled;
+}
+
 export type WebhookDeliverySummary = {
   id: string;
   eventType: string;
@@ -105,7 +125,11 @@ export async function listWebhookDeliveries(db: Db, endpointId: string, admin: A
   });
 }
 
-/** Queues one more attempt of a delivery now (same webhook-id), whatever its state. */
+/**
+ * Queues one more attempt of a delivery now (same webhook-id), whatever its state, and whether or
+ * not the endpoint is disabled (as Svix and Stripe do): a redelivery is an admin's explicit test.
+ * It does not enable the endpoint; that is enableWebhookEndpoint.
+ */
 export async function redeliverWebhook(db: Db, boss: PgBoss, endpointId: string, deliveryId: string, admin: AdminActor): Promise<{ queued: true }> {
   assertAdminActor(admin);
   const delivery = await db.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId }, select: { id: true } });

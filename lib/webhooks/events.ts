@@ -2,7 +2,8 @@
  * Emitting webhook events from the domain. On the hot path (send, verify) an event nobody
  * subscribes to costs no statement: the set of subscribed types is cached per process (refreshed
  * every SUBSCRIPTIONS_TTL_MS and at once when an admin changes endpoints here). A subscribed event
- * costs one INSERT: its fan-out job. Emitting never fails the caller.
+ * costs one INSERT: its fan-out job. Emitting never fails the caller. The queue may be given lazily:
+ * an instance with JOBS=off opens pg-boss on its first subscribed event, not at start.
  */
 import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
@@ -27,15 +28,19 @@ export const SUBSCRIPTIONS_TTL_MS = 5_000;
 /** What the fan-out job carries: the Standard Webhooks payload plus an id that makes it idempotent. */
 export type WebhookEvent = { id: string; type: WebhookEventType; timestamp: string; data: Record<string, unknown> };
 
-type Sink = { boss: PgBoss; types?: Set<string>; loadedAt: number; loading?: Promise<Set<string>> };
+type Sink = { queue: () => Promise<PgBoss>; types?: Set<string>; loadedAt: number; loading?: Promise<Set<string>> };
 // On globalThis: route bundles and instrumentation may load this module separately.
 const globalForSinks = globalThis as unknown as { __otpWebhookSinks?: WeakMap<Db, Sink> };
 const sinks = (globalForSinks.__otpWebhookSinks ??= new WeakMap());
 
-/** Connects a database to its job queue; until then (and in tests that never do) emitting is a no-op. */
-export function attachWebhookEvents(db: Db, boss: PgBoss) {
-  sinks.set(db, { boss, loadedAt: 0 });
+/**
+ * Connects a database to its job queue (an open one, or a function that opens it on first use);
+ * until then (and in tests that never do) emitting is a no-op.
+ */
+export function attachWebhookEvents(db: Db, queue: PgBoss | (() => Promise<PgBoss>)) {
+  sinks.set(db, { queue: typeof queue === "function" ? queue : () => Promise.resolve(queue), loadedAt: 0 });
 }
+
 
 export function detachWebhookEvents(db: Db) {
   sinks.delete(db);
@@ -81,8 +86,9 @@ export async function emitWebhookEvents(
       name: JOB.webhookFanout,
       data: { id: event.id ?? `evt_${randomUUID()}`, type: event.type, timestamp: now.toISOString(), data: event.data } satisfies WebhookEvent,
     }));
-    if (jobs.length === 1) await sink.boss.send(jobs[0].name, jobs[0].data);
-    else await sink.boss.insert(jobs);
+    const boss = await sink.queue();
+    if (jobs.length === 1) await boss.send(jobs[0].name, jobs[0].data);
+    else await boss.insert(jobs);
   } catch (error) {
     log.warn("webhook event not queued", { types: [...new Set(events.map((e) => e.type))].join(","), error: (error as Error)?.name });
   }

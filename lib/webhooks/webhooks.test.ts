@@ -6,28 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminActor } from "@/lib/admin/testing";
 import { openQueue } from "@/lib/jobs/queue";
 import { sweepExpiredVerifications } from "@/lib/jobs/handlers";
-import { startJobWorkers, webhookJobContext, type WorkerSettings } from "@/lib/jobs/worker";
+import { startJobWorkers, webhookJobContext } from "@/lib/jobs/worker";
 import { sendOtp, verifyOtp } from "@/lib/otp/service";
 import type { Db } from "@/lib/db/connection";
 import { createTestDatabase, describeEachDatabase, DATABASE_KINDS, uniquePhone } from "@/test/db";
+import { TEST_WORKER_SETTINGS, until } from "@/test/jobs";
 import { createClock, createTestContext, lastCodeSentTo, TEST_SECRETS } from "@/test/otp-context";
 import { attemptWebhookDelivery, fanOutWebhookEvent, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./deliver";
-import { createWebhookEndpoint, listWebhookDeliveries } from "./endpoints";
+import { createWebhookEndpoint, enableWebhookEndpoint, listWebhookDeliveries } from "./endpoints";
 import { attachWebhookEvents, detachWebhookEvents, emitWebhookEvent, type WebhookEventType } from "./events";
 
-const SETTINGS = {
-  OTP_SECRET: TEST_SECRETS.OTP_SECRET,
-  WEBHOOK_ALLOW_PRIVATE: true,
-  WEBHOOK_TIMEOUT_MS: 2_000,
-  isProduction: false,
-  MSHASTRA_DLR_URL: undefined,
-  MSHASTRA_USER: undefined,
-  MSHASTRA_PASSWORD: undefined,
-  SMS_PROVIDER: ["console"],
-  VERIFICATION_RETENTION_DAYS: 90,
-  AUDIT_RETENTION_DAYS: 365,
-  OTP_GUARD_BASELINE_DAYS: 7,
-} satisfies WorkerSettings;
+const SETTINGS = { ...TEST_WORKER_SETTINGS, WEBHOOK_TIMEOUT_MS: 2_000 };
 
 type Received = { id: string; body: { type: string; timestamp: string; data: Record<string, unknown> } };
 
@@ -63,16 +52,6 @@ async function startReceiver(opts: { status?: number; delayMs?: number; checkSig
     useSecret: (value: string) => (secret = value),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describeEachDatabase("webhooks through the job queue", (use) => {
@@ -219,6 +198,33 @@ describeEachDatabase("webhook retries and the expiry sweep (fixed clock, no work
     }
     expect((await use().db.webhookEndpoint.findUniqueOrThrow({ where: { id: hook.id } })).disabledAt).toBeNull();
     await failing.close();
+  });
+
+  it("a redelivery reaches a disabled endpoint and leaves it disabled; after Enable, new events reach it again", async () => {
+    const receiver = await startReceiver({ checkSignature: false });
+    const admin = await adminActor(use().db);
+    const hook = await createWebhookEndpoint(use().db, { url: receiver.url, events: ["sms.delivered"] }, { admin }, { secret: TEST_SECRETS.OTP_SECRET, allowPrivate: true });
+    const clock = createClock(new Date());
+    const ctx = webhookJobContext(use().db, boss, SETTINGS, clock.now);
+    await fanOutWebhookEvent(ctx, { id: "evt_before_disable", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} });
+    const [{ id }] = await listWebhookDeliveries(use().db, hook.id, admin);
+    await use().db.webhookEndpoint.update({ where: { id: hook.id }, data: { disabledAt: clock.now(), disabledReason: "failing" } });
+
+    // While disabled: a scheduled attempt sends nothing and fails the delivery; events make no deliveries.
+    expect(await attemptWebhookDelivery(ctx, id, { attempt: 1 })).toMatchObject({ status: "failed" });
+    const mine = async () => (await listWebhookDeliveries(use().db, hook.id, admin)).length;
+    await fanOutWebhookEvent(ctx, { id: "evt_while_disabled", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} });
+    expect(await mine()).toBe(1);
+    expect(receiver.received).toHaveLength(0);
+    // Redeliver is sent all the same, and the endpoint stays disabled until an admin enables it.
+    expect(await attemptWebhookDelivery(ctx, id, { manual: true })).toMatchObject({ ok: true, status: "succeeded" });
+    expect(receiver.received.map((r) => r.id)).toEqual([id]);
+    expect((await use().db.webhookEndpoint.findUniqueOrThrow({ where: { id: hook.id } })).disabledAt).not.toBeNull();
+
+    await enableWebhookEndpoint(use().db, hook.id, { admin });
+    await fanOutWebhookEvent(ctx, { id: "evt_after_enable", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} });
+    expect(await mine()).toBe(2);
+    await receiver.close();
   });
 
   it("the sweep marks expired codes and emits verification.expired once for each", async () => {

@@ -9,6 +9,7 @@ import { requireAdminPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { getWebhookEndpoint, listWebhookDeliveries } from "@/lib/webhooks/endpoints";
 import { deleteWebhookAction, redeliverWebhookAction } from "../actions";
+import { enableWebhookAction } from "./actions";
 
 export const metadata: Metadata = { title: "Webhook endpoint" };
 export const dynamic = "force-dynamic";
@@ -19,7 +20,7 @@ const STATUS_CLASS: Record<string, string> = {
   failed: "text-red-700 dark:text-red-300",
 };
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ redelivered?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ redelivered?: string; enabled?: string }> };
 
 export default async function AdminWebhookPage({ params, searchParams }: Props) {
   const { id } = await params;
@@ -34,7 +35,7 @@ export default async function AdminWebhookPage({ params, searchParams }: Props) 
     throw error;
   }
   const deliveries = await listWebhookDeliveries(db, id, admin);
-  const { redelivered } = await searchParams;
+  const { redelivered, enabled } = await searchParams;
   return (
     <AdminShell title="Webhook endpoint" description={endpoint.url}>
       <div className="space-y-6">
@@ -52,12 +53,27 @@ export default async function AdminWebhookPage({ params, searchParams }: Props) 
             <dt className="font-medium text-slate-600 dark:text-slate-300">Created</dt>
             <dd className="text-slate-900 dark:text-slate-100">{formatUtc(endpoint.createdAt)}</dd>
           </dl>
-          <form action={deleteWebhookAction} className="mt-4">
-            <input type="hidden" name="id" value={endpoint.id} />
-            <button type="submit" className="text-sm font-medium text-red-700 underline-offset-4 hover:underline dark:text-red-300">
-              Delete endpoint
-            </button>
-          </form>
+          {enabled && !endpoint.disabledAt && (
+            <p role="status" className="mt-4 text-sm text-emerald-800 dark:text-emerald-200">
+              Endpoint enabled: new events are delivered to it again. Use Redeliver for deliveries that failed.
+            </p>
+          )}
+          <div className="mt-4 flex flex-wrap items-center gap-x-6 gap-y-2">
+            {endpoint.disabledAt && (
+              <form action={enableWebhookAction}>
+                <input type="hidden" name="id" value={endpoint.id} />
+                <button type="submit" className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-100">
+                  Enable endpoint
+                </button>
+              </form>
+            )}
+            <form action={deleteWebhookAction}>
+              <input type="hidden" name="id" value={endpoint.id} />
+              <button type="submit" className="text-sm font-medium text-red-700 underline-offset-4 hover:underline dark:text-red-300">
+                Delete endpoint
+              </button>
+            </form>
+          </div>
         </Card>
         <Card>
           <h2 className="mb-4 text-base font-semibold text-slate-900 dark:text-slate-100">Deliveries</h2>

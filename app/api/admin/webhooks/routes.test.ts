@@ -17,11 +17,13 @@ const hooks = await import("./route");
 const hook = await import("./[id]/route");
 const deliveries = await import("./[id]/deliveries/route");
 const redeliver = await import("./[id]/deliveries/[deliveryId]/redeliver/route");
+const enable = await import("./[id]/enable/route");
 
 const params = (p: Record<string, string>) => ({ params: Promise.resolve(p) });
 const list = () => hooks.GET(new Request("http://localhost/api/admin/webhooks"));
 const del = (id: string) => hook.DELETE(new Request(`http://localhost/api/admin/webhooks/${id}`, { method: "DELETE" }), params({ id }));
 const listDeliveries = (id: string) => deliveries.GET(new Request(`http://localhost/api/admin/webhooks/${id}/deliveries`), params({ id }));
+const enableOne = (id: string) => enable.POST(post(`/api/admin/webhooks/${id}/enable`, {}), params({ id }));
 const redeliverOne = (id: string, deliveryId: string) =>
   redeliver.POST(post(`/api/admin/webhooks/${id}/deliveries/${deliveryId}/redeliver`, {}), params({ id, deliveryId }));
 
@@ -63,6 +65,30 @@ describeEachDatabase("admin webhook routes", (use) => {
     expect(types).toEqual(["webhook_endpoint_created", "webhook_endpoint_deleted"]);
   });
 
+  it("enables a disabled endpoint with one audit event, redelivers to it while disabled, and answers 404 for an unknown id", async () => {
+    const created = await (await hooks.POST(post("/api/admin/webhooks", { url: "https://hooks.example.com/enable", events: ["sms.failed"] }))).json();
+    const disabledAt = new Date("2026-12-01T10:00:00Z");
+    await use().db.webhookEndpoint.update({ where: { id: created.id }, data: { disabledAt, disabledReason: "7 attempts over about a day failed (last: http_500)" } });
+    const deliveryId = `msg_enable_${use().kind}`;
+    await use().db.webhookDelivery.create({ data: { id: deliveryId, endpointId: created.id, eventType: "sms.failed", payload: "{}", status: "failed", attempts: 7 } });
+
+    // Redeliver does not wait for Enable (Svix, Stripe): the attempt is queued, the endpoint stays disabled.
+    expect((await redeliverOne(created.id, deliveryId)).status).toBe(202);
+    const [job] = await use().db.$queryRawUnsafe<{ data: { manual: boolean } }[]>(`SELECT data FROM pgboss.job WHERE name = 'webhook-deliver' AND data->>'deliveryId' = $1`, deliveryId);
+    expect(job.data.manual).toBe(true);
+    expect((await use().db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).disabledAt).toEqual(disabledAt);
+
+    const res = await enableOne(created.id);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: created.id, disabledAt: null, disabledReason: null });
+    expect((await enableOne(created.id)).status).toBe(200); // already enabled: nothing changes
+    const audits = await use().db.auditEvent.findMany({ where: { actorId: admin.id, type: "webhook_endpoint_enabled" } });
+    expect(audits.map((a) => a.data)).toEqual([{ webhookEndpointId: created.id, disabledAt: disabledAt.toISOString(), disabledReason: "7 attempts over about a day failed (last: http_500)" }]);
+    const missing = await enableOne("00000000-0000-0000-0000-000000000000");
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("not_found");
+  });
+
   it("refuses bad URLs, private targets in production, and unknown events with 400", async () => {
     for (const body of [
       { url: "ftp://example.com/x", events: ["sms.failed"] },
@@ -95,6 +121,7 @@ describeEachDatabase("admin webhook routes", (use) => {
       expect((await hooks.POST(post("/api/admin/webhooks", { url: "https://x.example.com/", events: ["sms.failed"] }))).status).toBe(status);
       expect((await listDeliveries(created.id)).status).toBe(status);
       expect((await redeliverOne(created.id, "msg_x")).status).toBe(status);
+      expect((await enableOne(created.id)).status).toBe(status);
       expect((await del(created.id)).status).toBe(status);
     }
     expect(await use().db.webhookEndpoint.count({ where: { id: created.id } })).toBe(1);

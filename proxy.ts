@@ -17,7 +17,8 @@ export async function proxy(req: NextRequest) {
   if (PROTECTED.test(pathname) && !(await getToken({ req, secret: env().NEXTAUTH_SECRET }))) {
     const login = new URL("/login", req.url);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return NextResponse.redirect(login);
+    // A form post is not re-sent to the login page (307 would repeat the POST there): 303, a plain GET.
+    return NextResponse.redirect(login, req.method === "GET" || req.method === "HEAD" ? 307 : 303);
   }
   const policy = pageContentSecurityPolicy(createNonce(), { isDevelopment: env().NODE_ENV === "development" });
   const requestHeaders = new Headers(req.headers);

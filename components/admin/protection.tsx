@@ -23,7 +23,22 @@ export type ProtectionJson = {
   blocks: { active: Block[]; past: Block[] };
   safeList: { id: string; value: string; note: string | null; createdAt: string }[];
   traffic: { countries: Traffic[]; ranges: Traffic[] };
+  changes: Change[];
 };
+type Change = { id: string; type: string; actorPhone: string | null; data: Record<string, string | number | null> | null; createdAt: string };
+
+/** One audit event of this page in words: "Blocked range +25571234 for 60 min". */
+function describeChange(c: Change): string {
+  const d = c.data ?? {};
+  switch (c.type) {
+    case "guard_mode_changed": return `Guard mode set to ${d.to}${d.from ? ` (was ${d.from})` : ""}`;
+    case "safe_list_added": return `Safe List: added ${d.value}${d.note ? ` (${d.note})` : ""}`;
+    case "safe_list_removed": return `Safe List: removed ${d.value}`;
+    case "block_created": return `Blocked ${d.scope} ${d.key} for ${d.minutes} min${d.note ? ` (${d.note})` : ""}`;
+    case "block_lifted": return `Lifted the block on ${d.scope} ${d.key}`;
+    default: return c.type;
+  }
+}
 /** The outcome of one form: from the flash cookie after a plain post, or from the fetched answer. */
 type Outcome = ProtectionFlash;
 
@@ -223,6 +238,25 @@ export function Protection({ initial, flash }: { initial: ProtectionJson; flash:
           </ul>
         </Panel>
       </div>
+
+      <section aria-labelledby="recent-changes">
+        <h2 id="recent-changes" className="mb-2 font-semibold">Recent changes (audit log)</h2>
+        <Panel>
+          {data.changes.length === 0 ? (
+            <p className="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">None yet.</p>
+          ) : (
+            <ul aria-labelledby="recent-changes" className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
+              {data.changes.map((c) => (
+                <li key={c.id} className="flex flex-wrap gap-x-3 px-4 py-2">
+                  <span className="whitespace-nowrap text-slate-600 dark:text-slate-400">{formatUtc(c.createdAt)}</span>
+                  <span className="font-mono">{c.actorPhone ?? "—"}</span>
+                  <span>{describeChange(c)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Panel>
+      </section>
 
       <section aria-labelledby="past-blocks">
         <h2 id="past-blocks" className="mb-2 font-semibold">Past blocks (30 days)</h2>

@@ -12,6 +12,9 @@ vi.mock("next-auth", async (importOriginal) => ({
 stubRouteEnv({ NEXTAUTH_URL: "http://localhost", OTP_FRAUD_GUARD: "enforce" });
 const edit = await import("./route");
 const { decodeFlash, PROTECTION_FLASH_COOKIE } = await import("@/lib/admin/protection-form");
+const { getProtection } = await import("@/lib/admin/protection");
+const { adminActorFor } = await import("@/lib/admin/actor");
+const { getOtpContext } = await import("@/lib/otp/context");
 
 const ORIGIN = "http://localhost";
 
@@ -133,6 +136,11 @@ describeEachDatabase("the Protection page's form route (works without JavaScript
     expect((await db.otpGuardSetting.findUniqueOrThrow({ where: { id: 1 } })).mode).toBe("monitor");
     const events = await db.auditEvent.findMany({ where: { actorId: admin.id }, orderBy: { createdAt: "asc" } });
     expect(events.map((e) => e.type)).toEqual(["block_created", "block_lifted", "guard_mode_changed"]);
+    // The page lists them, newest first, with the admin's number.
+    const check = await adminActorFor(db, admin.id);
+    if (!check.ok) throw new Error("admin expected");
+    const { changes } = await getProtection(db, check.actor, { now: new Date(), guard: (await getOtpContext()).config.guard });
+    expect(changes.slice(0, 3).map((c) => [c.type, c.actorPhone])).toEqual([["guard_mode_changed", admin.phone], ["block_lifted", admin.phone], ["block_created", admin.phone]]);
     await edit.POST(form({ intent: "mode", mode: "enforce" }));
   });
 

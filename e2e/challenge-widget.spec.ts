@@ -82,14 +82,16 @@ test("a token siteverify does not accept (forged, or already used) is refused: 4
       const res = await fetch("/api/otp/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       return { status: res.status, code: ((await res.json()) as { error?: { code?: string } }).error?.code };
     }, { phone, purpose: "Login", challenge });
-  const forged = await page.evaluate(() => (window as unknown as { turnstile: { getResponse(): string } }).turnstile.getResponse());
-  expect(forged).toMatch(/^forged\./);
+  // After each send the form resets the widget for the next one: wait for its new token.
+  const token = () => page.evaluate(() => (window as unknown as { turnstile: { getResponse(): string } }).turnstile.getResponse());
+  await expect.poll(token).toMatch(/^forged\./);
+  const forged = await token();
   expect(await send(phone, forged)).toEqual({ status: 400, code: "challenge_required" });
 
   fake.rejectTokens = false;
   await page.evaluate(() => (window as unknown as { turnstile: { reset(): void } }).turnstile.reset());
-  await expect(widget.getByText("Success!")).toBeVisible();
-  const good = await page.evaluate(() => (window as unknown as { turnstile: { getResponse(): string } }).turnstile.getResponse());
+  await expect.poll(token).toMatch(/^turnstile\./);
+  const good = await token();
   expect(await send(phone, good)).toMatchObject({ status: 200 });
   expect(await send(uniquePhone(), good)).toEqual({ status: 400, code: "challenge_required" });
   const outbox = await request.get(`${WIDGET_BASE_URL}/api/dev/outbox?to=${encodeURIComponent(phone)}`);

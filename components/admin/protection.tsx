@@ -121,6 +121,13 @@ function TrafficChart({ title, rows }: { title: string; rows: Traffic[] }) {
       {rows.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">No sends in the last 24 hours.</p>
       ) : (
+        <>
+        {/* Without JavaScript the chart cannot measure itself: the figures as text instead. */}
+        <noscript>
+          <ul className="text-sm">
+            {rows.map((r) => <li key={r.key}><span className="font-mono">{r.key}</span>: {number(r.sends)} sent, {number(r.verified)} verified</li>)}
+          </ul>
+        </noscript>
         <div className="h-64" role="img" aria-label={`${title}: ${rows.map((r) => `${r.key} ${r.sends} sent, ${r.verified} verified`).join("; ")}`}>
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={rows} margin={{ left: 0, right: 8 }}>
@@ -134,6 +141,7 @@ function TrafficChart({ title, rows }: { title: string; rows: Traffic[] }) {
             </BarChart>
           </ResponsiveContainer>
         </div>
+        </>
       )}
     </Panel>
   );

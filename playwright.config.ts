@@ -15,6 +15,14 @@ export const CHALLENGE_BASE_URL = `http://127.0.0.1:${PORT + 2}`;
  */
 export const CHANNELS_BASE_URL = `http://127.0.0.1:${PORT + 30}`;
 export const CHANNELS_FAKE_PORT = PORT + 31;
+/**
+ * A fifth server on the same build that asks every send for a Cloudflare Turnstile token, its script
+ * and siteverify pointed at the local fake (e2e/fake-challenge.ts) that e2e/challenge-widget.spec.ts
+ * runs on WIDGET_FAKE_PORT.
+ */
+export const WIDGET_BASE_URL = `http://127.0.0.1:${PORT + 35}`;
+export const WIDGET_FAKE_PORT = PORT + 36;
+export const WIDGET_SECRET = "e2e-turnstile-secret";
 /** Saved once per run by the setup project (e2e/auth.setup.ts); reuse with test.use({ storageState }). */
 export const ADMIN_STORAGE_STATE = "e2e/.auth/admin.json";
 const isCI = !!process.env.CI;
@@ -130,6 +138,26 @@ export default defineConfig({
         TWILIO_VOICE_FROM: "+15005550006",
         CHANNEL_ROUTES: "TZ:whatsapp,sms,voice;*:sms",
         SMS_TIMEOUT_MS: "3000",
+      },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `rm -rf data/e2e-widget && npx next start -H 127.0.0.1 -p ${PORT + 35}`,
+      url: `${WIDGET_BASE_URL}/api/health`,
+      timeout: 60_000,
+      reuseExistingServer: !isCI,
+      env: {
+        ...E2E_ENV,
+        DATABASE_URL: "data/e2e-widget/pglite",
+        DATA_DIR: "data/e2e-widget",
+        NEXTAUTH_URL: WIDGET_BASE_URL,
+        OTP_CHALLENGE: "always",
+        OTP_CHALLENGE_PROVIDER: "turnstile",
+        OTP_CHALLENGE_SITE_KEY: "1x00000000000000000000AA",
+        OTP_CHALLENGE_SECRET: WIDGET_SECRET,
+        OTP_CHALLENGE_SCRIPT_URL: `http://127.0.0.1:${WIDGET_FAKE_PORT}/turnstile/v0/api.js?render=explicit`,
+        OTP_CHALLENGE_VERIFY_URL: `http://127.0.0.1:${WIDGET_FAKE_PORT}/turnstile/v0/siteverify`,
       },
       stdout: "ignore",
       stderr: "pipe",

@@ -4,7 +4,8 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
-import { createNonce, pageContentSecurityPolicy } from "@/lib/security/csp";
+import { challengeWidget } from "@/lib/otp/config";
+import { challengeOrigins, createNonce, pageContentSecurityPolicy } from "@/lib/security/csp";
 
 const PROTECTED = /^\/(account|admin)(\/|$)/;
 
@@ -17,9 +18,10 @@ export async function proxy(req: NextRequest) {
   if (PROTECTED.test(pathname) && !(await getToken({ req, secret: env().NEXTAUTH_SECRET }))) {
     const login = new URL("/login", req.url);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return NextResponse.redirect(login);
+    // A form post is not re-sent to the login page (307 would repeat the POST there): 303, a plain GET.
+    return NextResponse.redirect(login, req.method === "GET" || req.method === "HEAD" ? 307 : 303);
   }
-  const policy = pageContentSecurityPolicy(createNonce(), { isDevelopment: env().NODE_ENV === "development" });
+  const policy = pageContentSecurityPolicy(createNonce(), { isDevelopment: env().NODE_ENV === "development", challengeOrigins: challengeOrigins(challengeWidget(env())) });
   const requestHeaders = new Headers(req.headers);
   // Next reads the nonce from the request's policy header and stamps it on every script it renders.
   requestHeaders.set("Content-Security-Policy", policy);

@@ -1,18 +1,7 @@
 // Content Security Policy: every page runs its scripts through a per-response nonce ('strict-dynamic',
 // no 'unsafe-inline'), hydrates under it without a single violation, and an injected script is blocked.
 import { test as base, type Page, type Response } from "@playwright/test";
-import { ADMIN_STORAGE_STATE, expect, loginAs, test, uniquePhone } from "./fixtures";
-
-/** Records `securitypolicyviolation` events from the first byte of every document the page loads. */
-async function watchViolations(page: Page): Promise<{ violations: () => Promise<string[]>; console: string[] }> {
-  const console: string[] = [];
-  page.on("console", (m) => /content security policy|Refused to/i.test(m.text()) && console.push(m.text()));
-  await page.addInitScript(() => {
-    const seen: string[] = ((window as unknown as { __cspViolations: string[] }).__cspViolations = []);
-    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
-  });
-  return { console, violations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations) };
-}
+import { ADMIN_STORAGE_STATE, expect, loginAs, test, uniquePhone, watchViolations } from "./fixtures";
 
 function scriptSrc(response: Response | null): string {
   const policy = response?.headers()["content-security-policy"] ?? "";

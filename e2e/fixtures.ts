@@ -113,3 +113,14 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string) {
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${label}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
+
+/** Records `securitypolicyviolation` events from the first byte of every document the page loads. */
+export async function watchViolations(page: Page): Promise<{ violations: () => Promise<string[]>; console: string[] }> {
+  const console: string[] = [];
+  page.on("console", (m) => /content security policy|Refused to/i.test(m.text()) && console.push(m.text()));
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as unknown as { __cspViolations: string[] }).__cspViolations = []);
+    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+  });
+  return { console, violations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations) };
+}

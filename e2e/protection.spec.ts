@@ -1,12 +1,6 @@
-import type { Page, TestInfo } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { CHALLENGE_BASE_URL } from "../playwright.config";
-import { ADMIN_STORAGE_STATE, expect, nationalDigits, readCodeFromOutbox, test, uniquePhone } from "./fixtures";
-
-async function snap(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-}
+import { ADMIN_PHONE, ADMIN_STORAGE_STATE, expect, expectNoSeriousA11yViolations, nationalDigits, readCodeFromOutbox, snap, test, uniquePhone } from "./fixtures";
 
 test.describe("bot challenge on the login page (OTP_CHALLENGE=always)", () => {
   test.use({ baseURL: CHALLENGE_BASE_URL });
@@ -91,7 +85,7 @@ test.describe("admin Protection page", () => {
     await page.getByLabel("Range, number or country code").fill(range);
     await page.getByLabel("Note (optional)").first().fill("e2e pumping test");
     await page.getByRole("button", { name: "Block", exact: true }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Block created." })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: `Blocked range ${range}.` })).toBeVisible();
     const row = page.getByRole("row").filter({ hasText: `range ${range}` });
     await expect(row).toContainText("Manual: e2e pumping test");
 
@@ -110,7 +104,7 @@ test.describe("admin Protection page", () => {
     await snap(page, testInfo, "protection");
 
     await page.getByRole("button", { name: `Lift block on range ${range}` }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Block lifted." })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: `Block on range ${range} lifted.` })).toBeVisible();
     expect((await request.post("/api/otp/send", { data: { phone, purpose: "Login" } })).status()).toBe(200);
 
     await page.getByLabel("Number or range", { exact: true }).fill("12345");
@@ -123,4 +117,81 @@ test.describe("admin Protection page", () => {
     await page.getByRole("button", { name: `Remove ${range} from the Safe List` }).click();
     await expect(entry).toHaveCount(0);
   });
+});
+
+for (const javaScript of [false, true]) {
+  test.describe(`admin Protection page ${javaScript ? "with" : "without"} JavaScript`, () => {
+    test.use({ storageState: ADMIN_STORAGE_STATE, javaScriptEnabled: javaScript });
+
+    /** The statuses the edit route answered: 303 for a plain form post, 200 for the page's own fetch. */
+    function editAnswers(page: Page): number[] {
+      const statuses: number[] = [];
+      page.on("response", (r) => r.url().endsWith("/admin/protection/edit") && statuses.push(r.status()));
+      return statuses;
+    }
+
+    test("adds and removes a Safe List entry, blocks and lifts by hand, switches the mode: each said, shown and in the audit log", async ({ page }, testInfo) => {
+      test.setTimeout(90_000); // two axe scans and a dozen round trips on a shared machine
+      const [safe, blocked] = [uniquePhone().slice(0, -4), uniquePhone().slice(0, -4)];
+      const answers = editAnswers(page);
+      await page.goto("/admin/protection");
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const status = page.getByRole("status").filter({ hasText: /\S/ });
+      const newestChange = page.getByRole("list", { name: "Recent changes (audit log)" }).getByRole("listitem").first();
+      const safeList = page.getByRole("list", { name: "Safe List entries" }).getByRole("listitem").filter({ hasText: safe });
+
+      await page.getByLabel("Number or range", { exact: true }).fill("12345");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await expect(page.locator("#safe-value-message")).toContainText("Use + and 4 to 15 digits");
+      await expect(page.getByLabel("Number or range", { exact: true })).toHaveValue("12345"); // kept across the 303
+
+      await page.getByLabel("Number or range", { exact: true }).fill(safe);
+      await page.locator("#safe-note").fill("reviewer");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await expect(status).toHaveText(`Added ${safe} to the Safe List.`);
+      await expect(safeList).toContainText("reviewer");
+      await expect(newestChange).toContainText(`${ADMIN_PHONE}Safe List: added ${safe} (reviewer)`);
+      // axe runs in the page, so it scans the JavaScript run (the same server-rendered markup, hydrated).
+      for (const scheme of ["dark", "light"] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        if (javaScript) await expectNoSeriousA11yViolations(page, `Protection (${scheme})`);
+        await snap(page, testInfo, `protection-${javaScript ? "js" : "no-js"}-${scheme}`);
+      }
+
+      await page.getByRole("button", { name: `Remove ${safe} from the Safe List` }).click();
+      await expect(status).toHaveText("Removed from the Safe List.");
+      await expect(safeList).toHaveCount(0);
+      await expect(newestChange).toContainText(`Safe List: removed ${safe}`);
+
+      await page.getByLabel("Range, number or country code").fill(blocked);
+      await page.locator("#block-note").fill("pumping");
+      await page.getByRole("button", { name: "Block", exact: true }).click();
+      await expect(status).toHaveText(`Blocked range ${blocked}.`);
+      await expect(page.getByRole("table", { name: "Active blocks" }).getByRole("row").filter({ hasText: `range ${blocked}` })).toContainText("Manual: pumping");
+      await expect(newestChange).toContainText(`${ADMIN_PHONE}Blocked range ${blocked} for 60 min (pumping)`);
+      await page.getByRole("button", { name: `Lift block on range ${blocked}` }).click();
+      await expect(status).toHaveText(`Block on range ${blocked} lifted.`);
+      await expect(page.getByRole("table", { name: "Past blocks" }).getByRole("row").filter({ hasText: `range ${blocked}` })).toContainText("lifted");
+      await expect(newestChange).toContainText(`Lifted the block on range ${blocked}`);
+
+      await expect(page.getByTestId("guard-mode")).toHaveText("monitor");
+      await page.getByRole("button", { name: "Enforce" }).click();
+      await expect(status).toHaveText("Guard switched to enforce.");
+      await expect(page.getByTestId("guard-mode")).toHaveText("enforce");
+      await expect(newestChange).toContainText("Guard mode set to enforce");
+      await page.getByRole("button", { name: "Monitor" }).click(); // back, for the rest of the suite
+      await expect(page.getByTestId("guard-mode")).toHaveText("monitor");
+      await expect(newestChange).toContainText("Guard mode set to monitor (was enforce)");
+
+      expect(answers).toEqual(Array(7).fill(javaScript ? 200 : 303).map((s, i) => (i === 0 && javaScript ? 400 : s)));
+      // With JavaScript no change reloads the page; without, each one is a new document.
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument ?? false)).toBe(javaScript);
+    });
+  });
+}
+
+test("a signed-out form post to the Protection page changes nothing and is sent to the login page with 303, not re-posted", async ({ request, baseURL }) => {
+  const res = await request.post("/admin/protection/edit", { form: { intent: "mode", mode: "off" }, headers: { origin: baseURL! }, maxRedirects: 0 });
+  expect(res.status()).toBe(303);
+  expect(res.headers()["location"]).toMatch(/\/login\?callbackUrl=%2Fadmin%2Fprotection%2Fedit$/);
 });

@@ -15,7 +15,7 @@ type Challenge =
   | { provider: "altcha"; mode: "adaptive" | "always"; algorithm: string; challenge: string; maxnumber?: number; salt: string; signature: string }
   | { provider: "turnstile" | "hcaptcha"; mode: "adaptive" | "always"; siteKey: string; scriptUrl: string };
 
-type Widget = { render(el: HTMLElement, opts: Record<string, unknown>): string; reset(id?: string): void };
+type Widget = { render(el: HTMLElement, opts: Record<string, unknown>): string; reset(id?: string): void; remove?(id: string): void };
 
 let prepared: Promise<string | undefined> | null = null;
 let solution: string | undefined;
@@ -26,6 +26,28 @@ let widgetToken: { value?: string; resolve?: (token: string) => void; reset?: ()
 let widgetConfig: Extract<Challenge, { siteKey: string }> | null = null;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
+
+let widgetScript: Promise<Widget | undefined> | null = null;
+let widgetFailed = false;
+
+/** The provider's script (OTP_CHALLENGE_SCRIPT_URL), added once; undefined when it cannot load (offline, blocked). */
+function loadWidget(config: Extract<Challenge, { siteKey: string }>): Promise<Widget | undefined> {
+  const global = config.provider === "turnstile" ? "turnstile" : "hcaptcha";
+  widgetScript ??= new Promise((resolve) => {
+    const script = document.createElement("script");
+    script.src = config.scriptUrl;
+    script.async = true;
+    script.onload = () => resolve((window as unknown as Record<string, Widget | undefined>)[global]);
+    script.onerror = () => {
+      // The send goes without a token (the server answers challenge_required) instead of waiting forever.
+      widgetFailed = true;
+      widgetToken.resolve?.("");
+      resolve(undefined);
+    };
+    document.head.appendChild(script);
+  });
+  return widgetScript;
+}
 
 function solveInWorker(c: Extract<Challenge, { provider: "altcha" }>): Promise<number | null> {
   const work = { challenge: c.challenge, salt: c.salt, algorithm: c.algorithm, max: c.maxnumber ?? 1_000_000 };
@@ -62,6 +84,7 @@ async function prepare(): Promise<string | undefined> {
     if (c.provider !== "altcha" && "siteKey" in c) {
       widgetConfig = c;
       notify();
+      if (widgetFailed) return undefined;
       return new Promise<string>((resolve) => {
         if (widgetToken.value) resolve(widgetToken.value);
         else widgetToken.resolve = resolve;
@@ -128,16 +151,16 @@ export function BotChallenge({ checkingText }: { checkingText: string }) {
     if (!prepared) startPreparing();
   }, []);
 
-  // Turnstile / hCaptcha: load the provider's script once and render its widget here.
+  // Turnstile / hCaptcha: the provider's script is loaded once per page; each mounted step renders
+  // its own widget and removes it when it goes (the providers warn about widgets left behind).
   useEffect(() => {
     const config = widgetConfig;
     const el = widgetRef.current;
-    if (!config || !el || el.dataset.rendered) return;
-    el.dataset.rendered = "1";
-    const global = config.provider === "turnstile" ? "turnstile" : "hcaptcha";
-    const render = () => {
-      const widget = (window as unknown as Record<string, Widget | undefined>)[global];
-      if (!widget) return;
+    if (!config || !el) return;
+    let cancelled = false;
+    let rendered: { widget: Widget; id: string } | undefined;
+    void loadWidget(config).then((widget) => {
+      if (cancelled || !widget) return;
       const id = widget.render(el, {
         sitekey: config.siteKey,
         callback: (token: string) => {
@@ -145,13 +168,13 @@ export function BotChallenge({ checkingText }: { checkingText: string }) {
           widgetToken.resolve?.(token);
         },
       });
+      rendered = { widget, id };
       widgetToken.reset = () => widget.reset(id);
+    });
+    return () => {
+      cancelled = true;
+      rendered?.widget.remove?.(rendered.id);
     };
-    const script = document.createElement("script");
-    script.src = config.scriptUrl;
-    script.async = true;
-    script.onload = render;
-    document.head.appendChild(script);
   }, [provider]);
 
   return (

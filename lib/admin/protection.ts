@@ -21,7 +21,10 @@ const BLOCK_SELECT = {
   windowSeconds: true, note: true, actorId: true, startsAt: true, endsAt: true, liftedAt: true, liftedBy: true,
 } as const;
 
-/** Everything the page shows, for the last `hours` (chart) and the newest blocks. */
+/** The audit events of this page's changes, newest first on the page ("Recent changes"). */
+export const PROTECTION_AUDIT_EVENTS = ["guard_mode_changed", "safe_list_added", "safe_list_removed", "block_created", "block_lifted"] as const;
+
+/** Everything the page shows, for the last `hours` (chart) and the newest blocks and changes. */
 export async function getProtection(db: Db, actor: AdminActor, q: { now: Date; hours?: number; guard: GuardConfig }) {
   assertAdminActor(actor);
   const since = new Date(q.now.getTime() - (q.hours ?? 24) * 3_600_000);
@@ -29,7 +32,7 @@ export async function getProtection(db: Db, actor: AdminActor, q: { now: Date; h
     SELECT key, sum(sends)::int AS sends, sum(verified)::int AS verified
       FROM "OtpTraffic" WHERE bucket >= ${since}::timestamp AND scope = ${scope}
      GROUP BY key ORDER BY sum(sends) DESC, key LIMIT 12`;
-  const [setting, active, past, safeList, countries, ranges] = await Promise.all([
+  const [setting, active, past, safeList, countries, ranges, changes] = await Promise.all([
     db.otpGuardSetting.findUnique({ where: { id: 1 } }),
     db.otpBlock.findMany({ where: { endsAt: { gt: q.now }, liftedAt: null }, select: BLOCK_SELECT, orderBy: { endsAt: "desc" }, take: 100 }),
     db.otpBlock.findMany({
@@ -41,7 +44,16 @@ export async function getProtection(db: Db, actor: AdminActor, q: { now: Date; h
     db.otpSafeListEntry.findMany({ orderBy: { createdAt: "desc" }, take: 500 }),
     top("country"),
     top("range"),
+    // (type, createdAt) index: the newest rows of five types, no scan of the audit log.
+    db.auditEvent.findMany({
+      where: { type: { in: [...PROTECTION_AUDIT_EVENTS] } },
+      select: { id: true, type: true, actorId: true, data: true, createdAt: true },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+    }),
   ]);
+  const actorIds = [...new Set(changes.map((c) => c.actorId).filter((id): id is string => !!id))];
+  const actors = new Map((await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, phone: true } })).map((u) => [u.id, u.phone]));
   return {
     mode: { current: (setting?.mode ?? q.guard.mode) as GuardMode, source: setting ? "admin" : "config", configured: q.guard.mode, updatedAt: setting?.updatedAt ?? null },
     settings: {
@@ -61,6 +73,7 @@ export async function getProtection(db: Db, actor: AdminActor, q: { now: Date; h
     blocks: { active, past },
     safeList,
     traffic: { since, countries, ranges },
+    changes: changes.map((c) => ({ ...c, actorPhone: c.actorId ? (actors.get(c.actorId) ?? null) : null })),
   };
 }
 

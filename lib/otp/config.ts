@@ -72,6 +72,16 @@ const PROVIDER_URLS = {
   hcaptcha: { verify: "https://api.hcaptcha.com/siteverify", script: "https://js.hcaptcha.com/1/api.js?render=explicit" },
 } as const;
 
+/**
+ * Whether sends may ask for a challenge, which one, and where a Turnstile / hCaptcha widget's script
+ * is loaded from. proxy.ts reads it too: the pages' CSP lets exactly that widget in (lib/security/csp.ts).
+ */
+export function challengeWidget(env: Pick<Env, "OTP_CHALLENGE" | "OTP_CHALLENGE_PROVIDER" | "OTP_CHALLENGE_SCRIPT_URL" | "isProduction">) {
+  const provider = env.OTP_CHALLENGE_PROVIDER;
+  const mode: ChallengeConfig["mode"] = env.OTP_CHALLENGE ?? (env.isProduction ? "adaptive" : "off");
+  return { mode, provider, scriptUrl: env.OTP_CHALLENGE_SCRIPT_URL ?? PROVIDER_URLS[provider].script };
+}
+
 /** "TZ:5000, KE:500" → Map (country → sends per hour). Bad entries are configuration errors. */
 export function parseCountryBudgets(value: string): Map<string, number> {
   const map = new Map<string, number>();
@@ -137,15 +147,13 @@ export function otpConfigFromEnv(env: Env): OtpConfig {
       blockSeconds: env.OTP_GUARD_BLOCK_SECONDS,
     },
     challenge: {
-      mode: env.OTP_CHALLENGE ?? (env.isProduction ? "adaptive" : "off"),
-      provider,
+      ...challengeWidget(env),
       hmacKey: createHmac("sha256", env.OTP_SECRET).update("altcha-challenge").digest("hex"),
       maxNumber: env.OTP_CHALLENGE_MAX_NUMBER,
       ttlSeconds: env.OTP_CHALLENGE_TTL_SECONDS,
       siteKey: env.OTP_CHALLENGE_SITE_KEY,
       secret: env.OTP_CHALLENGE_SECRET,
       verifyUrl: env.OTP_CHALLENGE_VERIFY_URL ?? PROVIDER_URLS[provider].verify,
-      scriptUrl: env.OTP_CHALLENGE_SCRIPT_URL ?? PROVIDER_URLS[provider].script,
     },
     sms: { APP_NAME: env.APP_NAME, SMS_TEMPLATE: env.SMS_TEMPLATE, SMS_TEMPLATES: env.SMS_TEMPLATES, WEBOTP_DOMAIN: env.WEBOTP_DOMAIN, DEFAULT_LOCALE: env.DEFAULT_LOCALE },
     smsLocale: smsLocaleConfig(env),

@@ -80,7 +80,7 @@ runScript(async () => {
       },
       {
         name: "per-send guard statement (otp_guard_begin_send, busy range)",
-        run: () => db.$queryRawUnsafe(`SELECT * FROM otp_guard_begin_send($1::timestamp, '+255700012345', '+25570001', 'TZ', 'enforce', 0, 0, 0, 3600, 300, 10, 200, 0.2, 3, 7, 3600)`, now),
+        run: () => db.$queryRawUnsafe(`SELECT * FROM otp_guard_begin_send($1::timestamp, '+255700012345', '+25570001', 'TZ', 'enforce', 0, 0, 0, 3600, 300, 10, 5, 200, 0.2, 3, 7, 3600)`, now),
         plan: () => planRoot(`SELECT sum(sends) FROM "OtpTraffic" t WHERE t.scope = 'range' AND t.key = '+25570001' AND t.bucket > $1::timestamp`, since),
       },
     ];

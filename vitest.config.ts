@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -16,9 +15,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Vitest's default is one fork fewer than the cores: a single fork on our 2-core machines. Much of
-    // a file's time is waiting on PostgreSQL, child processes and local HTTP servers, so use two.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ["test/global-setup.ts"],
     env: { NODE_ENV: "test" },
   },

@@ -11,7 +11,7 @@ export const SHORT_TTL_SECONDS = 10;
 export const CHALLENGE_BASE_URL = `http://127.0.0.1:${PORT + 2}`;
 /**
  * A fourth server on the same build with WhatsApp and Twilio voice calls configured, both pointed at
- * the local fake that e2e/login-channels.spec.ts runs on CHANNELS_FAKE_PORT.
+ * the local fake (e2e/channels-fake.ts, a webServer below) on CHANNELS_FAKE_PORT.
  */
 export const CHANNELS_BASE_URL = `http://127.0.0.1:${PORT + 30}`;
 export const CHANNELS_FAKE_PORT = PORT + 31;
@@ -52,7 +52,8 @@ export const E2E_ENV = {
   OTP_MAX_SENDS_PER_PREFIX_PER_HOUR: "0",
   OTP_FRAUD_GUARD: "monitor",
   OTP_CHALLENGE: "off",
-  ADMIN_PHONES: "+255700000900",
+  // The second number is e2e/login.spec.ts's own admin UI walk (UI_ADMIN_PHONE in e2e/fixtures.ts).
+  ADMIN_PHONES: "+255700000900,+255700000901",
   LOG_LEVEL: "warn",
   // e2e/webhooks.spec.ts's receiver listens on 127.0.0.1.
   WEBHOOK_ALLOW_PRIVATE: "1",
@@ -61,8 +62,10 @@ export const E2E_ENV = {
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
-  fullyParallel: false,
-  workers: 1,
+  // Two workers: most of a test's time is waiting (timers, servers), not CPU. Tests are independent
+  // (own phone numbers and data); a spec whose tests share state says test.describe.configure({ mode: "default" }).
+  fullyParallel: true,
+  workers: 2,
   forbidOnly: isCI,
   retries: isCI ? 2 : 0,
   reporter: isCI ? [["list"]] : [["list"], ["html", { open: "never" }]],
@@ -114,6 +117,14 @@ export default defineConfig({
       timeout: 60_000,
       reuseExistingServer: !isCI,
       env: { ...E2E_ENV, DATABASE_URL: "data/e2e-challenge/pglite", DATA_DIR: "data/e2e-challenge", NEXTAUTH_URL: CHALLENGE_BASE_URL, OTP_CHALLENGE: "always" },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `npx tsx e2e/channels-fake.ts ${CHANNELS_FAKE_PORT}`,
+      url: `http://127.0.0.1:${CHANNELS_FAKE_PORT}/received`,
+      timeout: 60_000,
+      reuseExistingServer: !isCI,
       stdout: "ignore",
       stderr: "pipe",
     },

@@ -9,6 +9,8 @@ import { expect, test as base, type APIRequestContext, type Page, type TestInfo 
 export { expect };
 
 export const ADMIN_PHONE = "+255700000900";
+/** An admin number only e2e/login.spec.ts's admin UI walk signs in with: no other spec's codes or cooldown meet it. */
+export const UI_ADMIN_PHONE = "+255700000901";
 export { ADMIN_STORAGE_STATE } from "../playwright.config";
 
 // The browser reports every 4xx answer of fetch() as a console error; the API's refusals are expected.

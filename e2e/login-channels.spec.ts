@@ -4,40 +4,25 @@
  * Cloud API and Twilio's Calls API are one local server here, answering as they do; codes are read
  * from what it received (the template's parameter, the TwiML's digits) or from the SMS outbox.
  */
-import { createServer, type Server } from "node:http";
 import type { Page, TestInfo } from "@playwright/test";
 import { CHANNELS_BASE_URL, CHANNELS_FAKE_PORT } from "../playwright.config";
 import { expect, nationalDigits, readCodeFromOutbox, test, uniquePhone } from "./fixtures";
 
 type Received = { path: string; body: string };
-const received: Received[] = [];
-let fake: Server;
 
 test.use({ baseURL: CHANNELS_BASE_URL });
 
-test.beforeAll(async () => {
-  fake = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      received.push({ path: req.url ?? "", body });
-      const isCall = (req.url ?? "").endsWith("/Calls.json");
-      res.writeHead(isCall ? 201 : 200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(isCall ? { sid: `CA${Date.now()}`, status: "queued" } : { messaging_product: "whatsapp", messages: [{ id: `wamid.e2e${Date.now()}` }] }));
-    });
-  });
-  await new Promise<void>((resolve) => fake.listen(CHANNELS_FAKE_PORT, "127.0.0.1", resolve));
-});
-test.afterAll(() => new Promise<void>((resolve) => fake.close(() => resolve())));
-
+/** Every request the fake (e2e/channels-fake.ts) received, from every spec and project. */
+const received = async (): Promise<Received[]> => (await fetch(`http://127.0.0.1:${CHANNELS_FAKE_PORT}/received`)).json();
 const to = (phone: string) => (r: Received) => r.body.includes(phone.slice(1));
+const whatsApps = async (phone: string) => (await received()).filter((r) => r.path.endsWith("/messages")).filter(to(phone));
 const whatsAppCode = async (phone: string) => {
-  await expect.poll(() => received.filter((r) => r.path.endsWith("/messages")).filter(to(phone)).length, { message: "a WhatsApp template" }).toBeGreaterThan(0);
-  return JSON.parse(received.filter(to(phone)).at(-1)!.body).template.components[0].parameters[0].text as string;
+  await expect.poll(async () => (await whatsApps(phone)).length, { message: "a WhatsApp template" }).toBeGreaterThan(0);
+  return JSON.parse((await whatsApps(phone)).at(-1)!.body).template.components[0].parameters[0].text as string;
 };
-const calls = (phone: string) => received.filter((r) => r.path.endsWith("/Calls.json") && new URLSearchParams(r.body).get("To") === phone);
+const calls = async (phone: string) => (await received()).filter((r) => r.path.endsWith("/Calls.json") && new URLSearchParams(r.body).get("To") === phone);
 /** The code as the call reads it: "Your PhoneOTP code is: 2. 0. 4. …" → "204…". */
-const calledCode = (phone: string) => /code is: ([\d. ]+?)\.</.exec(new URLSearchParams(calls(phone).at(-1)!.body).get("Twiml")!)![1].replace(/\D/g, "");
+const calledCode = async (phone: string) => /code is: ([\d. ]+?)\.</.exec(new URLSearchParams((await calls(phone)).at(-1)!.body).get("Twiml")!)![1].replace(/\D/g, "");
 
 async function snap(page: Page, testInfo: TestInfo, name: string) {
   const file = testInfo.outputPath(`${name}.png`);
@@ -68,10 +53,10 @@ test("offers WhatsApp first, then 'Call me instead' after the resend wait, and s
   await snap(page, testInfo, "channels-02-code-whatsapp");
   await page.getByRole("button", { name: "Call me instead" }).click({ timeout: 10_000 });
   await expect(page.getByTestId("sent-by")).toHaveText("We are calling you: answer to hear the code, read out twice.");
-  await expect.poll(() => calls(phone).length).toBe(1);
+  await expect.poll(async () => (await calls(phone)).length).toBe(1);
   await expect(page.getByRole("button", { name: "Send by SMS instead" })).toHaveCount(0); // a new wait began
   await snap(page, testInfo, "channels-03-code-call");
-  await page.getByLabel(/-digit code$/).fill(calledCode(phone));
+  await page.getByLabel(/-digit code$/).fill(await calledCode(phone));
   await expect(page).toHaveURL(/\/account$/);
 });
 
@@ -87,15 +72,15 @@ test("without JavaScript: Send by SMS, a too-early 'Call me instead' is refused 
   await expect(page.getByRole("button", { name: "Send by WhatsApp instead" })).toBeVisible();
   await page.getByRole("button", { name: "Call me instead" }).click();
   await expect(page.locator("#code-message")).toContainText(/wait|again/i);
-  expect(calls(phone)).toHaveLength(0);
+  expect(await calls(phone)).toHaveLength(0);
   await snap(page, testInfo, "channels-nojs-01-too-early");
   await expect(async () => {
     await page.getByRole("button", { name: "Call me instead" }).click();
-    expect(calls(phone)).toHaveLength(1);
+    expect(await calls(phone)).toHaveLength(1);
   }).toPass({ timeout: 15_000, intervals: [1_000, 2_000] });
   await expect(page.getByTestId("sent-by")).toContainText("We are calling you");
   await snap(page, testInfo, "channels-nojs-02-calling");
-  await page.getByLabel(/-digit code$/).fill(calledCode(phone));
+  await page.getByLabel(/-digit code$/).fill(await calledCode(phone));
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await context.close();

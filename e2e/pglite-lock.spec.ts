@@ -43,7 +43,8 @@ function processGroupOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
 }
 
-test.describe.configure({ timeout: 180_000 });
+// One worker, in order: beforeAll/afterAll clear DATA and kill every server this file started.
+test.describe.configure({ mode: "default", timeout: 180_000 });
 test.beforeAll(() => {
   rmSync(DATA, { recursive: true, force: true });
   mkdirSync(DATA, { recursive: true });

@@ -101,6 +101,10 @@ async function withCookies(baseURL: string, state: Awaited<ReturnType<import("@p
   return playwrightRequest.newContext({ baseURL, storageState: state });
 }
 
+// One worker, in order: the tests share the admin's canary verification (made once per worker) and
+// the admin number's codes, which a second worker's sends would replace.
+test.describe.configure({ mode: "default" });
+
 test.describe("admin data behind every page", () => {
   test.describe.configure({ timeout: 60_000 });
   test("a signed-in non-admin gets no admin data from any admin page or API route, in any response form", async ({ browser, baseURL }) => {

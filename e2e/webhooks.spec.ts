@@ -56,7 +56,9 @@ test.describe("admin Webhooks page", () => {
 
       await page.getByTestId("webhook-row").filter({ hasText: receiver.url }).getByRole("link").click();
       await expect(page.getByRole("heading", { level: 1, name: "Webhook endpoint" })).toBeVisible();
-      const row = page.getByTestId("webhook-delivery-row").first();
+      // The row of this send's delivery (its id is the webhook-id): other tests send codes meanwhile.
+      const deliveryId = receiver.received.find((r) => r.phone === phone)!.id;
+      const row = page.getByTestId("webhook-delivery-row").filter({ hasText: deliveryId });
       await expect(async () => {
         await page.reload();
         await expect(row).toContainText("succeeded", { timeout: 1_000 });
@@ -72,7 +74,7 @@ test.describe("admin Webhooks page", () => {
       expect(second.id).toBe(first.id); // the same webhook-id: receivers deduplicate on it
       await expect(async () => {
         await page.reload();
-        await expect(page.getByTestId("webhook-delivery-attempts").first()).toHaveText("2", { timeout: 1_000 });
+        await expect(row.getByTestId("webhook-delivery-attempts")).toHaveText("2", { timeout: 1_000 });
       }).toPass({ timeout: 15_000 });
       await row.locator("summary").click();
       await expect(row.getByTestId("webhook-attempts")).toContainText("redelivery");

@@ -59,6 +59,9 @@ export const E2E_ENV = {
   WEBHOOK_ALLOW_PRIVATE: "1",
 };
 
+/** Run by the "exclusive" project, one test at a time, once the parallel projects are done. */
+const EXCLUSIVE_SPECS = [/protection\.spec\.ts$/, /shutdown\.spec\.ts$/, /webhook-enable\.spec\.ts$/];
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
@@ -81,7 +84,17 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /.*\.setup\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["setup"] },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["setup"], testIgnore: EXCLUSIVE_SPECS },
+    // Specs that change what every other test sees (the guard's mode, blocks and Safe List on the
+    // shared server) or that stop and start servers on one shared port: alone, after everything else.
+    {
+      name: "exclusive",
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+      testMatch: EXCLUSIVE_SPECS,
+      dependencies: ["desktop", "mobile"],
+      workers: 1,
+      fullyParallel: false,
+    },
     // Phone-sized Chromium; only tests tagged @mobile (the login flow), to keep the suite short.
     { name: "mobile", use: { ...devices["Pixel 7"], channel: undefined }, grep: /@mobile/, dependencies: ["setup"] },
   ],
@@ -89,7 +102,7 @@ export default defineConfig({
     {
       command: `rm -rf data/e2e && npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
       url: `${baseURL}/api/health`,
-      timeout: Number(process.env.PW_WEBSERVER_TIMEOUT) || 180_000, // the production build; slow on a loaded machine
+      timeout: Number(process.env.PW_WEBSERVER_TIMEOUT) || 600_000, // the production build; slow on a loaded machine
       reuseExistingServer: !isCI,
       env: E2E_ENV,
       stdout: "ignore",

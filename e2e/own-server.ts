@@ -1,7 +1,7 @@
 /**
  * A production server of the suite's build on its own database and port, for specs that stop and
  * start it again (real processes, real signals): e2e/shutdown.spec.ts, e2e/webhook-enable.spec.ts.
- * Specs run one at a time (workers: 1), so they share the port.
+ * They run in the "exclusive" Playwright project (one worker, after the parallel projects), so they share the port.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";

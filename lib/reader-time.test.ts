@@ -26,6 +26,7 @@ describe("formatDateTime", () => {
 describe("formatHour and formatUtcDay", () => {
   it("labels an hour bucket in the reader's zone and a day bucket as its UTC day", () => {
     expect(formatHour("2026-12-02T04:00:00Z", { locale: "fr-FR", timeZone: "Asia/Tokyo" })).toBe("13:00");
+    expect(formatHour("2026-12-01T15:00:00Z", { locale: "fr-FR", timeZone: "Asia/Tokyo" })).toBe("00:00");
     expect(plain(formatHour("2026-12-02T04:00:00Z", { locale: "en-US", timeZone: "Asia/Kolkata" }))).toBe("9:30 AM");
     // The day bucket 2026-11-23 (UTC) stays the 23rd in New York, where its start is the evening before.
     expect(formatUtcDay("2026-11-23T00:00:00Z", "fr-FR")).toBe("23 nov. 2026");

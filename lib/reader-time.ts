@@ -43,9 +43,9 @@ export function formatDateTime(at: string | number | Date, reader: Reader, { sec
   return reader.timeZone === "UTC" ? `${text} UTC` : text;
 }
 
-/** The start of an hour in the reader's zone: "13:00" (fr-FR), "1:00 PM" (en-US). */
+/** The start of an hour in the reader's zone: "13:00", "00:00" (fr-FR), "1:00 PM" (en-US) — the clock the tables use. */
 export function formatHour(at: string | number | Date, reader: Reader): string {
-  return formatter(reader.locale, reader.timeZone, "hour", { hour: "numeric", minute: "2-digit" }).format(new Date(at));
+  return formatter(reader.locale, reader.timeZone, "hour", { timeStyle: "short" }).format(new Date(at));
 }
 
 /** A UTC calendar day (the stats' day buckets) in the reader's language: "23 nov. 2026", "Nov 23" without the year. */

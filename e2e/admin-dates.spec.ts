@@ -12,7 +12,7 @@ const READERS = [
 ] as const;
 type ReaderCase = (typeof READERS)[number];
 
-// ICU builds differ on the space before AM/PM (Node's: U+0020, Chromium's: U+202F); the rest must match.
+// ICU builds differ on the space before AM/PM (U+0020 or U+202F); the rest must match.
 const plain = (text: string | null) => (text ?? "").replace(/[\u202f\u00a0]/g, " ").trim();
 
 /** What the browser's locale and zone make of `iso` (dates with seconds, as the dashboard shows them). */

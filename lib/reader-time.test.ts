@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dateLocale, formatDateTime, formatHour, formatUtcDay } from "./reader-time";
 
 const AT = "2026-12-02T04:20:44.000Z";
-// ICU versions differ on the space before AM/PM (Node's build: U+0020, Chromium: U+202F).
+// ICU builds differ on the space before AM/PM (U+0020 or U+202F); the rest must match.
 const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
 
 describe("formatDateTime", () => {

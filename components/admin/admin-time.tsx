@@ -37,8 +37,8 @@ function rememberTimeZone(timeZone: string) {
  * A date and time in the browser's language and zone: <time dateTime=ISO> with the UTC value in its
  * title. `server`: what the server rendered (components/admin/server-time.tsx) — hydration renders
  * that very string, and the browser formats again only where its language or zone differ, so the
- * HTML before JavaScript is right and hydration never disagrees (browsers' ICU data differ from the
- * server's, down to the space before "PM"). Without it (rows the browser loads itself) the browser
+ * HTML before JavaScript is right and hydration never disagrees (the server's and each browser's ICU
+ * and CLDR data differ, down to the space before "PM"). Without it (rows the browser loads itself) the browser
  * formats; before hydration a UTC fallback that says so.
  */
 export function AdminTime({ at, seconds = true, empty = "—", server }: { at: string | null | undefined; seconds?: boolean; empty?: ReactNode; server?: { reader: Reader; text: string } }) {

@@ -1,4 +1,8 @@
-/** Times are shown in UTC (the same on server and client, so hydration never disagrees). */
+/**
+ * "2026-12-02 04:20:44": the UTC value, in <AdminTime>'s title and as its fallback before the browser's
+ * zone is known. The dashboard shows dates in the browser's locale and zone (components/admin/admin-time.tsx);
+ * CSV exports keep ISO UTC.
+ */
 export function formatUtc(iso: string | Date | null | undefined, opts: { seconds?: boolean } = {}): string {
   if (!iso) return "—";
   const s = typeof iso === "string" ? iso : iso.toISOString();

@@ -5,7 +5,9 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useState } from "react";
 import useSWR from "swr";
+import { formatDateTime, formatHour, formatUtcDay, type Reader } from "@/lib/reader-time";
 import { Panel } from "./admin-shell";
+import { useAdminReader } from "./admin-time";
 import { BreakdownPanel } from "./breakdown";
 import { ErrorPanel, Skeleton } from "./states";
 import { adminFetcher, type FetchError } from "./fetcher";
@@ -68,8 +70,14 @@ function StatCard({ label, value, hint, tone = "text-slate-900 dark:text-slate-5
   );
 }
 
-function tick(t: string, bucket: string) {
-  return bucket === "hour" ? `${t.slice(11, 16)}` : `${t.slice(5, 10)}`;
+// Hours are instants, shown in the browser's zone; the stats count whole UTC days, so a day is named as its UTC date.
+function tick(t: string, bucket: string, reader: Reader) {
+  return bucket === "hour" ? formatHour(t, reader) : formatUtcDay(t, reader.locale, { year: false });
+}
+
+/** A bucket in full: "2 déc. 2026, 13:00" for an hour, "23 nov. 2026" for a (UTC) day. */
+function bucketName(t: string, bucket: string, reader: Reader) {
+  return bucket === "hour" ? formatDateTime(t, reader, { seconds: false }) : formatUtcDay(t, reader.locale);
 }
 
 /**
@@ -104,13 +112,15 @@ function chartPoints(series: Point[]): ChartPoint[] {
 
 const NAMES: Record<Key, string> = { sent: "Sent", verified: "Verified", failed: "SMS failed" };
 
-function ChartTooltip({ active, payload, lastT, bucket }: { active?: boolean; payload?: { payload: ChartPoint }[]; lastT?: string; bucket: string }) {
+function ChartTooltip({ active, payload, lastT, bucket, reader }: { active?: boolean; payload?: { payload: ChartPoint }[]; lastT?: string; bucket: string; reader: Reader }) {
   const point = payload?.[0]?.payload;
   if (!active || !point) return null;
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-[13px] text-slate-900 shadow-sm dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
       <p className="font-semibold">
-        {point.t.slice(0, 16).replace("T", " ")} UTC{point.t === lastT ? ` (${bucket} in progress)` : ""}
+        {bucketName(point.t, bucket, reader)}
+        {bucket === "day" ? " (UTC)" : ""}
+        {point.t === lastT ? ` (${bucket} in progress)` : ""}
       </p>
       {KEYS.map((k) => (
         <p key={k} style={{ color: COLORS[k] }}>
@@ -129,6 +139,7 @@ export function Overview() {
   const series = data ? fullBuckets(data.series, data.from) : [];
   const bucket = data?.bucket ?? PERIODS[period].bucket;
   const lastT = series.at(-1)?.t;
+  const reader = useAdminReader();
   // The legend is ours: named, keyboard-reachable buttons that show or hide a line.
   const [hidden, setHidden] = useState<ReadonlySet<Key>>(new Set());
   const toggle = (k: Key) => setHidden((h) => { const next = new Set(h); if (next.has(k)) next.delete(k); else next.add(k); return next; });
@@ -152,7 +163,7 @@ export function Overview() {
           ) : isLoading && !data ? (
             "Loading…"
           ) : (
-            "Live · updates every 15 s · times in UTC"
+            `Live · updates every 15 s · ${bucket === "hour" ? `times in ${reader.timeZone}` : "days in UTC"}`
           )}
         </p>
       </div>
@@ -185,9 +196,9 @@ export function Overview() {
                 <ResponsiveContainer width="100%" height="100%">
                   <LineChart data={chartPoints(series)} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
                     <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
-                    <XAxis dataKey="t" tickFormatter={(t: string) => tick(t, data.bucket)} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} minTickGap={24} />
+                    <XAxis dataKey="t" tickFormatter={(t: string) => tick(t, data.bucket, reader)} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} minTickGap={24} />
                     <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} width={56} />
-                    <Tooltip content={<ChartTooltip lastT={lastT} bucket={data.bucket} />} />
+                    <Tooltip content={<ChartTooltip lastT={lastT} bucket={data.bucket} reader={reader} />} />
                     {/* Straight segments: counts per bucket, nothing in between to interpolate. */}
                     {KEYS.map((k) => (
                       <Line key={k} type="linear" dataKey={k} name={NAMES[k]} hide={hidden.has(k)} stroke={COLORS[k]} strokeWidth={2} dot={series.length <= 31 ? { r: 2 } : false} isAnimationActive={false} />
@@ -216,16 +227,20 @@ export function Overview() {
                 </li>
               ))}
             </ul>
-            {data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Whole {data.bucket}s in UTC; dashed: the {data.bucket} still in progress.</p>}
+            {data && (
+              <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+                Whole {data.bucket === "hour" ? `hours in ${reader.timeZone}` : "days in UTC"}; dashed: the {data.bucket} still in progress.
+              </p>
+            )}
             {data && (
               <details className="mt-3 text-sm">
                 <summary className="cursor-pointer font-medium text-brand-700 hover:underline dark:text-blue-300">Show the figures as a table</summary>
                 <div className="mt-2 max-h-80 overflow-auto">
                   <table className="min-w-full text-left text-[13px] tabular-nums">
-                    <caption className="sr-only">Codes per {data.bucket} (UTC)</caption>
+                    <caption className="sr-only">Codes per {data.bucket}{data.bucket === "day" ? " (UTC)" : ""}</caption>
                     <thead className="text-xs text-slate-600 dark:text-slate-400">
                       <tr>
-                        <th scope="col" className="px-2 py-1">{data.bucket === "hour" ? "Hour" : "Day"} (UTC)</th>
+                        <th scope="col" className="px-2 py-1">{data.bucket === "hour" ? "Hour" : "Day (UTC)"}</th>
                         {KEYS.map((k) => (
                           <th key={k} scope="col" className="px-2 py-1 text-right">{NAMES[k]}</th>
                         ))}
@@ -234,7 +249,10 @@ export function Overview() {
                     <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                       {series.map((p) => (
                         <tr key={p.t}>
-                          <th scope="row" className="px-2 py-1 font-normal">{p.t.slice(0, data.bucket === "hour" ? 16 : 10).replace("T", " ")}{p.t === lastT ? " (in progress)" : ""}</th>
+                          <th scope="row" className="px-2 py-1 font-normal">
+                            <time dateTime={p.t}>{bucketName(p.t, data.bucket, reader)}</time>
+                            {p.t === lastT ? " (in progress)" : ""}
+                          </th>
                           {KEYS.map((k) => (
                             <td key={k} className="px-2 py-1 text-right">{number(p[k])}</td>
                           ))}

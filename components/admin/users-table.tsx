@@ -5,7 +5,7 @@ import useSWRInfinite from "swr/infinite";
 import { Panel } from "./admin-shell";
 import { RoleBadge } from "./badges";
 import { adminFetcher, type FetchError } from "./fetcher";
-import { formatUtc } from "./format";
+import { AdminTime } from "./admin-time";
 import { EmptyState, ErrorPanel, secondaryButtonBase, ListSkeleton } from "./states";
 import type { AdminUserJson, UserPageJson } from "./types";
 
@@ -264,7 +264,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                   <RoleBadge role={u.role} />
                 </div>
                 <p className="text-xs tabular-nums text-slate-600 dark:text-slate-400">
-                  Created {formatUtc(u.createdAt, { seconds: false })} · last login {formatUtc(u.lastLoginAt, { seconds: false })} (UTC)
+                  Created <AdminTime at={u.createdAt} seconds={false} /> · last login <AdminTime at={u.lastLoginAt} seconds={false} />
                 </p>
                 <div className="flex justify-end">{action(u)}</div>
               </li>
@@ -279,8 +279,8 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                 <tr>
                   <th scope="col" className="px-4 py-3">Phone</th>
                   <th scope="col" className="px-4 py-3">Role</th>
-                  <th scope="col" className="px-4 py-3">Created (UTC)</th>
-                  <th scope="col" className="px-4 py-3">Last login (UTC)</th>
+                  <th scope="col" className="px-4 py-3">Created</th>
+                  <th scope="col" className="px-4 py-3">Last login</th>
                   <th scope="col" className="px-4 py-3 text-right">Access</th>
                 </tr>
               </thead>
@@ -294,8 +294,12 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     <td className="px-4 py-3">
                       <RoleBadge role={u.role} />
                     </td>
-                    <td className="whitespace-nowrap px-4 py-3 tabular-nums">{formatUtc(u.createdAt, { seconds: false })}</td>
-                    <td className="whitespace-nowrap px-4 py-3 tabular-nums">{formatUtc(u.lastLoginAt, { seconds: false })}</td>
+                    <td className="whitespace-nowrap px-4 py-3 tabular-nums">
+                      <AdminTime at={u.createdAt} seconds={false} />
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3 tabular-nums">
+                      <AdminTime at={u.lastLoginAt} seconds={false} />
+                    </td>
                     <td className="whitespace-nowrap px-4 py-3 text-right">{action(u)}</td>
                   </tr>
                 ))}

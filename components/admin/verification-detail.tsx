@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Panel } from "./admin-shell";
 import { RoleBadge, SmsStatusBadge, StatusBadge } from "./badges";
 import { CopyButton } from "./copy-button";
-import { formatUtc } from "./format";
+import { ServerTime } from "./server-time";
 import type { TimelineEventJson, VerificationDetailJson } from "./types";
 
 const DOT: Record<TimelineEventJson["tone"], string> = {
@@ -49,9 +49,15 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                 {v.attempts} / {v.maxAttempts}
               </span>
             </Field>
-            <Field label="Created (UTC)">{formatUtc(v.createdAt)}</Field>
-            <Field label="Expires (UTC)">{formatUtc(v.expiresAt)}</Field>
-            <Field label="Verified (UTC)">{formatUtc(v.verifiedAt)}</Field>
+            <Field label="Created">
+              <ServerTime at={v.createdAt} />
+            </Field>
+            <Field label="Expires">
+              <ServerTime at={v.expiresAt} />
+            </Field>
+            <Field label="Verified">
+              <ServerTime at={v.verifiedAt} />
+            </Field>
             <Field label="Client IP">
               <span className="font-mono text-[13px]">{v.ip ?? "—"}</span>
             </Field>
@@ -79,7 +85,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                 <span className={`absolute top-1.5 -left-[29px] size-2.5 rounded-full ring-4 ${DOT[e.tone]}`} aria-hidden="true" />
                 <p className="text-sm font-medium">{e.title}</p>
                 <p className="text-xs break-words text-slate-500 dark:text-slate-400">
-                  <time dateTime={e.at}>{formatUtc(e.at)} UTC</time>
+                  <ServerTime at={e.at} />
                   {e.detail && <> · {e.detail}</>}
                 </p>
               </li>
@@ -104,7 +110,9 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                       <SmsStatusBadge status={m.status} />
                       <span className="ml-auto text-xs tabular-nums text-slate-600 dark:text-slate-300">{m.latencyMs != null ? `${m.latencyMs} ms` : ""}</span>
                     </div>
-                    <p className="text-xs tabular-nums text-slate-500 dark:text-slate-400">{formatUtc(m.createdAt)} UTC</p>
+                    <p className="text-xs tabular-nums text-slate-500 dark:text-slate-400">
+                      <ServerTime at={m.createdAt} />
+                    </p>
                     <p className="break-words text-slate-600 dark:text-slate-300">{smsAnswer(m)}</p>
                   </li>
                 ))}
@@ -114,7 +122,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                 <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
                   <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
                     <tr>
-                      <th scope="col" className="px-4 py-2">Time (UTC)</th>
+                      <th scope="col" className="px-4 py-2">Time</th>
                       <th scope="col" className="px-4 py-2">Provider</th>
                       <th scope="col" className="px-4 py-2">Status</th>
                       <th scope="col" className="px-4 py-2">Answer</th>
@@ -124,7 +132,9 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                   <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                     {detail.smsMessages.map((m) => (
                       <tr key={m.id}>
-                        <td className="whitespace-nowrap px-4 py-2 tabular-nums">{formatUtc(m.createdAt)}</td>
+                        <td className="whitespace-nowrap px-4 py-2 tabular-nums">
+                          <ServerTime at={m.createdAt} />
+                        </td>
                         <td className="whitespace-nowrap px-4 py-2">
                           {m.provider} <span className="text-xs text-slate-500 dark:text-slate-400">#{m.attempt} · {m.channel}</span>
                         </td>
@@ -154,8 +164,12 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
               <Field label="Role">
                 <RoleBadge role={detail.user.role} />
               </Field>
-              <Field label="Created (UTC)">{formatUtc(detail.user.createdAt)}</Field>
-              <Field label="Last login (UTC)">{formatUtc(detail.user.lastLoginAt)}</Field>
+              <Field label="Created">
+              <ServerTime at={detail.user.createdAt} />
+            </Field>
+              <Field label="Last login">
+              <ServerTime at={detail.user.lastLoginAt} />
+            </Field>
             </dl>
           ) : (
             <p className="text-sm text-slate-500 dark:text-slate-400">No user is linked to this code.</p>
@@ -169,7 +183,7 @@ export function VerificationDetailView({ detail }: { detail: VerificationDetailJ
                 <li key={a.id} className="flex flex-wrap items-center justify-between gap-x-2">
                   <span>{a.result.replace(/_/g, " ")}</span>
                   <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400">
-                    {formatUtc(a.createdAt)} · {a.ip ?? "—"}
+                    <ServerTime at={a.createdAt} /> · {a.ip ?? "—"}
                   </span>
                 </li>
               ))}

@@ -10,8 +10,10 @@ import { EmptyState, ErrorPanel, secondaryButtonBase, secondaryButtonClass, List
 import { SmsStatusBadge, StatusBadge } from "./badges";
 import { CopyButton } from "./copy-button";
 import { adminFetcher, type FetchError } from "./fetcher";
-import { formatRelative, formatUtc } from "./format";
+import { AdminTime, useAdminReader } from "./admin-time";
+import { formatRelative } from "./format";
 import type { VerificationPageJson, VerificationRowJson } from "./types";
+import { formatDateTime } from "@/lib/reader-time";
 import { useNow } from "./use-now";
 
 /** The URL keys that are filters (everything else in the URL is ignored). */
@@ -185,6 +187,7 @@ function SmsCell({ row, wrap = false }: { row: VerificationRowJson; wrap?: boole
 }
 
 function Row({ row, now }: { row: VerificationRowJson; now: number }) {
+  const reader = useAdminReader();
   return (
     // The whole row is the link to the details (a stretched link from the first cell); the copy button sits above it.
     <tr className="relative align-top hover:bg-slate-50 focus-within:bg-slate-50 dark:hover:bg-slate-800/50 dark:focus-within:bg-slate-800/50">
@@ -192,9 +195,9 @@ function Row({ row, now }: { row: VerificationRowJson; now: number }) {
         <Link
           href={`/admin/verifications/${encodeURIComponent(row.id)}`}
           className="font-medium tabular-nums text-brand-700 after:absolute after:inset-0 after:content-[''] hover:underline focus-visible:outline-2 focus-visible:outline-brand-600 dark:text-brand-100"
-          aria-label={`Details of the code sent to ${row.phone} at ${formatUtc(row.createdAt)}`}
+          aria-label={`Details of the code sent to ${row.phone} at ${formatDateTime(row.createdAt, reader)}`}
         >
-          {formatUtc(row.createdAt)}
+          <AdminTime at={row.createdAt} />
         </Link>
         <div className="text-xs text-slate-500 dark:text-slate-400">{formatRelative(row.createdAt, now)}</div>
       </td>
@@ -224,6 +227,7 @@ function Row({ row, now }: { row: VerificationRowJson; now: number }) {
 
 /** The same row as a card, for phone-sized screens. */
 function MobileCard({ row, now }: { row: VerificationRowJson; now: number }) {
+  const reader = useAdminReader();
   return (
     <li className="space-y-2 p-4">
       <div className="flex items-center justify-between gap-2">
@@ -234,7 +238,9 @@ function MobileCard({ row, now }: { row: VerificationRowJson; now: number }) {
         <StatusBadge status={row.displayStatus} expiresAt={row.status === "pending" ? row.expiresAt : undefined} />
       </div>
       <div className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
-        <span className="tabular-nums">{formatUtc(row.createdAt)} UTC · {formatRelative(row.createdAt, now)}</span>
+        <span className="tabular-nums">
+          <AdminTime at={row.createdAt} /> · {formatRelative(row.createdAt, now)}
+        </span>
         <span>{row.purpose}</span>
         <span className="tabular-nums">
           {row.attempts} / {row.maxAttempts} attempts
@@ -245,7 +251,7 @@ function MobileCard({ row, now }: { row: VerificationRowJson; now: number }) {
         <div className="min-w-0">
           <SmsCell row={row} wrap />
         </div>
-        <Link href={`/admin/verifications/${encodeURIComponent(row.id)}`} className="shrink-0 font-medium text-brand-700 hover:underline dark:text-brand-100" aria-label={`Details of the code sent to ${row.phone} at ${formatUtc(row.createdAt)}`}>
+        <Link href={`/admin/verifications/${encodeURIComponent(row.id)}`} className="shrink-0 font-medium text-brand-700 hover:underline dark:text-brand-100" aria-label={`Details of the code sent to ${row.phone} at ${formatDateTime(row.createdAt, reader)}`}>
           Details
         </Link>
       </div>
@@ -313,7 +319,7 @@ export function VerificationsTable({ purposes }: { purposes: string[] }) {
               <caption className="sr-only">Verifications, newest first</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-400">
                 <tr>
-                  <th scope="col" className="px-4 py-3">Time (UTC)</th>
+                  <th scope="col" className="px-4 py-3">Time</th>
                   <th scope="col" className="px-4 py-3">Phone</th>
                   <th scope="col" className="px-4 py-3">Purpose</th>
                   <th scope="col" className="px-4 py-3">Status</th>

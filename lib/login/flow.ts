@@ -16,6 +16,7 @@ import { parsePhone, PhoneError } from "@/lib/phone";
 import { toAsciiDigits } from "@/lib/digits";
 import type { Locale } from "@/lib/i18n/locales";
 import { MESSAGES } from "@/lib/i18n/messages";
+import { offeredLocales } from "@/lib/i18n/request-locale";
 import { channelStrings, loginChannelRoutes } from "./channel-options";
 import { isChannel, offeredChannels, requestedChannel } from "./channels";
 import type { LoginProblem } from "./state";
@@ -107,7 +108,8 @@ export async function sendStep(
     // apply whichever is pressed (they count sends per phone, not per channel).
     const channel = requestedChannel(form.channel, previous?.phone === phone.e164 ? previous.channel : undefined, offeredChannels(loginChannelRoutes(), phone.country));
     if (!channel) {
-      const locale = form.locale ?? "en";
+      // A post without the page's language (no JavaScript on an old page, a hand-made post): DEFAULT_LOCALE.
+      const locale = form.locale ?? offeredLocales().fallback;
       const message = channelStrings(MESSAGES[locale], locale).notOffered[isChannel(form.channel) ? form.channel : "sms"];
       throw new AppError("validation_error", message, { fields: { channel: message } });
     }

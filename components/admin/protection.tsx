@@ -7,7 +7,8 @@ import { Button } from "@/components/ui/button";
 import { FieldMessage, Input, Label } from "@/components/ui/input";
 import { Panel } from "./admin-shell";
 import { adminFetcher, type FetchError } from "./fetcher";
-import { formatUtc, number } from "./format";
+import { AdminTime } from "./admin-time";
+import { number } from "./format";
 import { ErrorPanel, secondaryButtonClass } from "./states";
 import type { ProtectionFlash } from "@/lib/admin/protection-form";
 
@@ -96,8 +97,18 @@ function BlocksTable({ blocks, onLift, caption }: { blocks: Block[]; onLift?: Su
               <td className="px-4 py-2 font-mono whitespace-nowrap">{b.scope} {b.key}</td>
               <td className="px-4 py-2">{reason(b)}</td>
               <td className="px-4 py-2">{b.mode}</td>
-              <td className="px-4 py-2 whitespace-nowrap">{formatUtc(b.startsAt)}</td>
-              <td className="px-4 py-2 whitespace-nowrap">{b.liftedAt ? `lifted ${formatUtc(b.liftedAt)}` : formatUtc(b.endsAt)}</td>
+              <td className="px-4 py-2 whitespace-nowrap">
+                <AdminTime at={b.startsAt} seconds={false} />
+              </td>
+              <td className="px-4 py-2 whitespace-nowrap">
+                {b.liftedAt ? (
+                  <>
+                    lifted <AdminTime at={b.liftedAt} seconds={false} />
+                  </>
+                ) : (
+                  <AdminTime at={b.endsAt} seconds={false} />
+                )}
+              </td>
               {onLift && (
                 <td className="px-4 py-2 text-right">
                   <EditForm intent="lift" onSubmit={onLift}>
@@ -256,7 +267,9 @@ export function Protection({ initial, flash }: { initial: ProtectionJson; flash:
             <ul aria-labelledby="recent-changes" className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
               {data.changes.map((c) => (
                 <li key={c.id} className="flex flex-wrap gap-x-3 px-4 py-2">
-                  <span className="whitespace-nowrap text-slate-600 dark:text-slate-400">{formatUtc(c.createdAt)}</span>
+                  <span className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    <AdminTime at={c.createdAt} seconds={false} />
+                  </span>
                   <span className="font-mono">{c.actorPhone ?? "—"}</span>
                   <span>{describeChange(c)}</span>
                 </li>

@@ -112,7 +112,7 @@ export default defineConfig({
       // Same build (started after the first server is up), own database, short-lived codes.
       command: `rm -rf data/e2e-short && npx next start -H 127.0.0.1 -p ${SHORT_TTL_PORT}`,
       url: `${SHORT_TTL_BASE_URL}/api/health`,
-      timeout: 60_000,
+      timeout: 180_000, // a start with migrations; slow on a loaded machine
       reuseExistingServer: !isCI,
       env: {
         ...E2E_ENV,
@@ -127,7 +127,7 @@ export default defineConfig({
     {
       command: `rm -rf data/e2e-challenge && npx next start -H 127.0.0.1 -p ${PORT + 2}`,
       url: `${CHALLENGE_BASE_URL}/api/health`,
-      timeout: 60_000,
+      timeout: 180_000, // a start with migrations; slow on a loaded machine
       reuseExistingServer: !isCI,
       env: { ...E2E_ENV, DATABASE_URL: "data/e2e-challenge/pglite", DATA_DIR: "data/e2e-challenge", NEXTAUTH_URL: CHALLENGE_BASE_URL, OTP_CHALLENGE: "always" },
       stdout: "ignore",
@@ -136,7 +136,7 @@ export default defineConfig({
     {
       command: `npx tsx e2e/channels-fake.ts ${CHANNELS_FAKE_PORT}`,
       url: `http://127.0.0.1:${CHANNELS_FAKE_PORT}/received`,
-      timeout: 60_000,
+      timeout: 180_000, // a start with migrations; slow on a loaded machine
       reuseExistingServer: !isCI,
       stdout: "ignore",
       stderr: "pipe",
@@ -144,7 +144,7 @@ export default defineConfig({
     {
       command: `rm -rf data/e2e-channels && npx next start -H 127.0.0.1 -p ${PORT + 30}`,
       url: `${CHANNELS_BASE_URL}/api/health`,
-      timeout: 60_000,
+      timeout: 180_000, // a start with migrations; slow on a loaded machine
       reuseExistingServer: !isCI,
       env: {
         ...E2E_ENV,
@@ -169,7 +169,7 @@ export default defineConfig({
     {
       command: `rm -rf data/e2e-widget && npx next start -H 127.0.0.1 -p ${PORT + 35}`,
       url: `${WIDGET_BASE_URL}/api/health`,
-      timeout: 60_000,
+      timeout: 180_000, // a start with migrations; slow on a loaded machine
       reuseExistingServer: !isCI,
       env: {
         ...E2E_ENV,

@@ -212,7 +212,8 @@ describeEachDatabase("webhook retries and the expiry sweep (fixed clock, no work
 
     // While disabled: a scheduled attempt sends nothing and fails the delivery; events make no deliveries.
     expect(await attemptWebhookDelivery(ctx, id, { attempt: 1 })).toMatchObject({ status: "failed" });
-    const mine = async () => (await listWebhookDeliveries(use().db, hook.id, admin)).length;
+    const db = use().db;
+    const mine = async () => (await listWebhookDeliveries(db, hook.id, admin)).length;
     await fanOutWebhookEvent(ctx, { id: "evt_while_disabled", type: "sms.delivered", timestamp: clock.now().toISOString(), data: {} });
     expect(await mine()).toBe(1);
     expect(receiver.received).toHaveLength(0);

@@ -4,7 +4,6 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoginDocumentProps, LoginPageData } from "@/components/login/login-document";
-// @ts-expect-error -- a plain Node script (JSDoc types), not part of the TypeScript project
 import { buildLoginBundle, nextStylesheets } from "@/scripts/login-bundle.mjs";
 import type { Locale } from "@/lib/i18n/locales";
 import { MESSAGES } from "@/lib/i18n/messages";

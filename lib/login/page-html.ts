@@ -15,7 +15,8 @@ type Manifest = { script: string; worker: string; stylesheets: string[]; server:
 /** A built page: its renderer, stylesheets and script (a file, or inline text under `next dev`). */
 export type LoginBundle = { render: Renderer["renderLoginDocument"]; stylesheets: string[]; script: { src: string } | { inline: string }; workerUrl?: string; css?: string };
 
-const BUNDLE_DIR = path.join(process.cwd(), ".next", "login");
+// Read at run time from the build output (not traced into the server bundle: turbopackIgnore).
+const BUNDLE_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), ".next", "login");
 
 // Loaded by Node itself, never by the bundler (the renderer brings its own React).
 const load = <T>(url: string): Promise<T> => import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url);
@@ -24,15 +25,15 @@ let production: Promise<LoginBundle> | null = null;
 
 /** The bundle scripts/login-bundle.mjs wrote into `dir` (.next/login after `npm run build`). */
 export async function builtLoginBundle(dir = BUNDLE_DIR): Promise<LoginBundle> {
-  const manifest = JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8").catch(() => {
+  const manifest = JSON.parse(await readFile(path.join(/* turbopackIgnore: true */ dir, "manifest.json"), "utf8").catch(() => {
     throw new Error("The login page's bundle is missing: build with `npm run build` (next build, then scripts/login-bundle.mjs).");
   })) as Manifest;
-  const renderer = await load<Renderer>(pathToFileURL(path.join(dir, manifest.server)).href);
+  const renderer = await load<Renderer>(pathToFileURL(path.join(/* turbopackIgnore: true */ dir, manifest.server)).href);
   return { render: renderer.renderLoginDocument, stylesheets: manifest.stylesheets, script: { src: manifest.script }, workerUrl: manifest.worker };
 }
 
 async function developmentBundle(): Promise<LoginBundle> {
-  const { devLoginBundle } = await load<{ devLoginBundle(): Promise<{ script: string; css: string; serverUrl: string }> }>(pathToFileURL(path.join(process.cwd(), "scripts", "login-bundle.mjs")).href);
+  const { devLoginBundle } = await load<{ devLoginBundle(): Promise<{ script: string; css: string; serverUrl: string }> }>(pathToFileURL(path.join(/* turbopackIgnore: true */ process.cwd(), "scripts", "login-bundle.mjs")).href);
   const built = await devLoginBundle();
   const renderer = await load<Renderer>(built.serverUrl);
   return { render: renderer.renderLoginDocument, stylesheets: [], script: { inline: built.script }, css: built.css };

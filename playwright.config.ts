@@ -100,7 +100,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `rm -rf data/e2e && npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
+      command: `rm -rf data/e2e && npm run build && npx next start -H 127.0.0.1 -p ${PORT}`,
       url: `${baseURL}/api/health`,
       timeout: Number(process.env.PW_WEBSERVER_TIMEOUT) || 600_000, // the production build; slow on a loaded machine
       reuseExistingServer: !isCI,

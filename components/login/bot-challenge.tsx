@@ -49,10 +49,19 @@ function loadWidget(config: Extract<Challenge, { siteKey: string }>): Promise<Wi
   return widgetScript;
 }
 
+/** The worker's script (bot-challenge.worker.ts, built beside the page's bundle by scripts/login-bundle.mjs). */
+let workerUrl: string | undefined;
+
+/** Where the proof-of-work worker is served; without one the work runs on the main thread. */
+export function setChallengeWorkerUrl(url: string | undefined) {
+  workerUrl = url;
+}
+
 function solveInWorker(c: Extract<Challenge, { provider: "altcha" }>): Promise<number | null> {
   const work = { challenge: c.challenge, salt: c.salt, algorithm: c.algorithm, max: c.maxnumber ?? 1_000_000 };
+  if (!workerUrl) return solveOnMainThread(work);
   try {
-    const worker = new Worker(new URL("./bot-challenge.worker.ts", import.meta.url), { type: "module" });
+    const worker = new Worker(workerUrl, { type: "module" });
     return new Promise((resolve) => {
       worker.onmessage = (event: MessageEvent<{ number: number } | null>) => {
         worker.terminate();

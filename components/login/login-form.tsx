@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { FieldMessage, Label, inputClassName } from "@/components/ui/input";
@@ -61,8 +60,8 @@ function countryOfInput(input: string, all: CountryOption[], current: string): s
 }
 
 /**
- * Set when Back left the code or confirm step. It lives in the document, not the component: Next's
- * router may re-render the page on Back with the server's view (the cookie still says "code").
+ * Set when Back left the code or confirm step. It lives in the document, not the component, so a
+ * render from the server's view after Back (the cookie still says "code") stays on the number.
  */
 let wentBackToNumber = false;
 
@@ -82,7 +81,6 @@ function Spinner() {
 
 export function LoginForm({ initial, locale, texts, countries, defaultCountry, codeLength, showDevInbox, callbackUrl, signedInAs, notice, channelOptions }: LoginFormProps) {
   const timeZone = useTimeZone();
-  const router = useRouter();
   const [state, setState] = useState<LoginState>(() =>
     typeof window !== "undefined" && wentBackToNumber && initial.stage !== "phone" && !hasStepMarker() ? { ...initial, stage: "phone" } : initial,
   );
@@ -221,13 +219,12 @@ export function LoginForm({ initial, locale, texts, countries, defaultCountry, c
         setBusy("redirect");
         busyRef.current = true; // stays set: the page is going away
         setAnnounce(texts.verified);
-        // One navigation: the verify answer already carried the session cookie. A client-side one:
-        // it asks only for the next page's server components, where a full load would run the
-        // framework's scripts again before the account shows (bench:ux, code → /account).
-        router.push(callbackUrl ?? "/account");
+        // One navigation: the verify answer already carried the session cookie. A plain one: this
+        // page runs outside the App Router (docs/login.md, "Why /login is not an App Router page").
+        window.location.assign(callbackUrl ?? "/account");
       });
     },
-    [sent, codeLength, callbackUrl, texts, router],
+    [sent, codeLength, callbackUrl, texts],
   );
 
   useWebOtp(state.stage === "code" && !isDead ? (sent?.verificationId ?? sent?.phone ?? null) : null, (otp) => {

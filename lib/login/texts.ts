@@ -6,8 +6,9 @@
  * components/login/texts.ts fills.
  */
 import "server-only";
-import { getTranslations } from "next-intl/server";
+import { createTranslator } from "next-intl";
 import type { Locale } from "@/lib/i18n/locales";
+import { MESSAGES } from "@/lib/i18n/messages";
 import type { LoginLimits } from "./state";
 
 /** Messages of the `login` namespace that take no values. */
@@ -24,8 +25,10 @@ const PROBLEMS = [
 
 const slot = (name: string) => `{${name}}`;
 
-export async function loginTexts(locale: Locale, config: { codeLength: number; maxAttempts: number; limits: LoginLimits }) {
-  const [t, common] = await Promise.all([getTranslations({ locale, namespace: "login" }), getTranslations({ locale, namespace: "common" })]);
+export function loginTexts(locale: Locale, config: { codeLength: number; maxAttempts: number; limits: LoginLimits }) {
+  // The message files directly (as countries.ts and channel-options.ts do): no request scope needed.
+  const t = createTranslator({ locale, messages: MESSAGES[locale], namespace: "login" });
+  const common = createTranslator({ locale, messages: MESSAGES[locale], namespace: "common" });
   const { codeLength: length, limits } = config;
   const limit = (key: "cooldown" | "phoneHour" | "phoneDay" | "ipHour" | "verifyIpHour", count: number) => t(`limits.${key}`, { count });
   return {
@@ -60,4 +63,4 @@ export async function loginTexts(locale: Locale, config: { codeLength: number; m
   };
 }
 
-export type LoginTexts = Awaited<ReturnType<typeof loginTexts>>;
+export type LoginTexts = ReturnType<typeof loginTexts>;

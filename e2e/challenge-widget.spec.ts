@@ -10,6 +10,9 @@ import { expect, nationalDigits, readCodeFromOutbox, snap, test, uniquePhone, wa
 test.use({ baseURL: WIDGET_BASE_URL });
 
 let fake: FakeChallenge;
+// One fake on one port (the server's configuration names it): this file's tests share one worker.
+test.describe.configure({ mode: "default" });
+
 test.beforeAll(async () => {
   fake = await startFakeChallenge(WIDGET_FAKE_PORT, WIDGET_SECRET);
 });

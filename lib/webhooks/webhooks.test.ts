@@ -14,7 +14,7 @@ import { TEST_WORKER_SETTINGS, until } from "@/test/jobs";
 import { createClock, createTestContext, lastCodeSentTo, TEST_SECRETS } from "@/test/otp-context";
 import { attemptWebhookDelivery, fanOutWebhookEvent, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./deliver";
 import { createWebhookEndpoint, enableWebhookEndpoint, listWebhookDeliveries } from "./endpoints";
-import { attachWebhookEvents, detachWebhookEvents, emitWebhookEvent, type WebhookEventType } from "./events";
+import { attachWebhookEvents, detachWebhookEvents, emitWebhookEvent, emitWebhookEvents, type WebhookEventType } from "./events";
 
 const SETTINGS = { ...TEST_WORKER_SETTINGS, WEBHOOK_TIMEOUT_MS: 2_000 };
 
@@ -102,6 +102,16 @@ describeEachDatabase("webhooks through the job queue", (use) => {
       return list.length === 2 && list.every((d) => d.status === "succeeded") && list;
     });
     expect(deliveries.map((d) => [d.attempts, d.attemptLog[0].responseStatus, d.attemptLog[0].ok])).toEqual([[1, 204, true], [1, 204, true]]);
+  });
+
+  it("keeps up with a burst: a queue with jobs fetches the next at once, not one job per polling interval", async () => {
+    await endpoint(use().db, receiver.url, ["verification.sent"]);
+    const burst = `burst_${Date.now()}`;
+    const started = Date.now();
+    await emitWebhookEvents(use().db, Array.from({ length: 30 }, (_, n) => ({ type: "verification.sent" as const, id: `${burst}_${n}`, data: { burst, n } })));
+    // One fan-out and one delivery per event: at one job per 0.5 s poll that is 15 s or more.
+    await until(() => receiver.received.filter((r) => r.body.data.burst === burst).length === 30, 6_000);
+    expect(Date.now() - started).toBeLessThan(6_000);
   });
 
   it("the receiver refuses a delivery signed with another secret (401), and the attempt is logged as failed", async () => {

@@ -46,7 +46,10 @@ export function nextStylesheets(nextDir = NEXT_DIR) {
   const context = {};
   vm.runInNewContext(readFileSync(file, "utf8"), context);
   const manifests = Object.values(context.__RSC_MANIFEST ?? {});
-  const css = manifests.map((m) => m.entryCSSFiles?.["[project]/app/layout"]).find(Boolean);
+  // "[project]/app/layout", or "[project]/<dir>/app/layout" when the Turbopack root is a parent
+  // directory (a copy built inside another checkout, as the benchmarks do).
+  const layoutCss = (files = {}) => Object.entries(files).find(([entry]) => /^\[project\]\/(?:.*\/)?app\/layout$/.test(entry))?.[1];
+  const css = manifests.map((m) => layoutCss(m.entryCSSFiles)).find(Boolean);
   if (!css?.length) throw new Error(`No stylesheet for app/layout in ${file}.`);
   return css.map((entry) => `/_next/${entry.path}`);
 }

@@ -5,7 +5,9 @@ import { isShuttingDown, onShutdown, onShutdownStart, shutdown, trackHttpRequest
 
 it("stops taking work at the signal, answers requests in flight, cuts off the ones past the grace period, then runs the stop hooks with what is left of it, closes the database and exits 0", async () => {
   trackHttpRequests();
+  let seen = 0;
   const server = createServer((req, res) => {
+    seen += 1;
     if (req.url === "/slow") setTimeout(() => res.end("done"), 300);
     // "/hang" never answers: only the grace period ends it.
   });
@@ -29,7 +31,9 @@ it("stops taking work at the signal, answers requests in flight, cuts off the on
     () => "answered",
     () => "cut off",
   );
-  await new Promise((r) => setTimeout(r, 100)); // both requests are in flight
+  // Both requests in flight: wait until the server has them (a fixed wait saw none under load).
+  for (const deadline = Date.now() + 10_000; seen < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+  expect(seen).toBe(2);
 
   let exitCode: number | undefined;
   const started = Date.now();

@@ -59,6 +59,23 @@ export const E2E_ENV = {
   WEBHOOK_ALLOW_PRIVATE: "1",
 };
 
+/**
+ * Another `next start` of the same build (started after the first server is up) on its own port
+ * and embedded database, with `env` over the suite's settings.
+ */
+function secondaryServer(name: string, port: number, env: Record<string, string>) {
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    command: `rm -rf data/${name} && npx next start -H 127.0.0.1 -p ${port}`,
+    url: `${base}/api/health`,
+    timeout: 180_000, // a start with migrations; slow on a loaded machine
+    reuseExistingServer: !isCI,
+    env: { ...E2E_ENV, DATABASE_URL: `data/${name}/pglite`, DATA_DIR: `data/${name}`, NEXTAUTH_URL: base, ...env },
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+  };
+}
+
 /** Run by the "exclusive" project, one test at a time, once the parallel projects are done. */
 const EXCLUSIVE_SPECS = [/protection\.spec\.ts$/, /shutdown\.spec\.ts$/, /webhook-enable\.spec\.ts$/];
 
@@ -108,31 +125,9 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
     },
-    {
-      // Same build (started after the first server is up), own database, short-lived codes.
-      command: `rm -rf data/e2e-short && npx next start -H 127.0.0.1 -p ${SHORT_TTL_PORT}`,
-      url: `${SHORT_TTL_BASE_URL}/api/health`,
-      timeout: 180_000, // a start with migrations; slow on a loaded machine
-      reuseExistingServer: !isCI,
-      env: {
-        ...E2E_ENV,
-        DATABASE_URL: "data/e2e-short/pglite",
-        DATA_DIR: "data/e2e-short",
-        NEXTAUTH_URL: SHORT_TTL_BASE_URL,
-        OTP_TTL_SECONDS: String(SHORT_TTL_SECONDS),
-      },
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-    {
-      command: `rm -rf data/e2e-challenge && npx next start -H 127.0.0.1 -p ${PORT + 2}`,
-      url: `${CHALLENGE_BASE_URL}/api/health`,
-      timeout: 180_000, // a start with migrations; slow on a loaded machine
-      reuseExistingServer: !isCI,
-      env: { ...E2E_ENV, DATABASE_URL: "data/e2e-challenge/pglite", DATA_DIR: "data/e2e-challenge", NEXTAUTH_URL: CHALLENGE_BASE_URL, OTP_CHALLENGE: "always" },
-      stdout: "ignore",
-      stderr: "pipe",
-    },
+    // Short-lived codes, for the expiry scenario.
+    secondaryServer("e2e-short", SHORT_TTL_PORT, { OTP_TTL_SECONDS: String(SHORT_TTL_SECONDS) }),
+    secondaryServer("e2e-challenge", PORT + 2, { OTP_CHALLENGE: "always" }),
     {
       command: `npx tsx e2e/channels-fake.ts ${CHANNELS_FAKE_PORT}`,
       url: `http://127.0.0.1:${CHANNELS_FAKE_PORT}/received`,
@@ -141,50 +136,26 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
     },
-    {
-      command: `rm -rf data/e2e-channels && npx next start -H 127.0.0.1 -p ${PORT + 30}`,
-      url: `${CHANNELS_BASE_URL}/api/health`,
-      timeout: 180_000, // a start with migrations; slow on a loaded machine
-      reuseExistingServer: !isCI,
-      env: {
-        ...E2E_ENV,
-        DATABASE_URL: "data/e2e-channels/pglite",
-        DATA_DIR: "data/e2e-channels",
-        NEXTAUTH_URL: CHANNELS_BASE_URL,
-        WHATSAPP_API_URL: `http://127.0.0.1:${CHANNELS_FAKE_PORT}/v21.0`,
-        WHATSAPP_TOKEN: "e2e-whatsapp-token",
-        WHATSAPP_PHONE_NUMBER_ID: "1065403",
-        WHATSAPP_TEMPLATE: "otp_login",
-        WHATSAPP_APP_SECRET: "e2e-whatsapp-app-secret",
-        TWILIO_API_URL: `http://127.0.0.1:${CHANNELS_FAKE_PORT}`,
-        TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
-        TWILIO_AUTH_TOKEN: "e2e-twilio-token",
-        TWILIO_VOICE_FROM: "+15005550006",
-        CHANNEL_ROUTES: "TZ:whatsapp,sms,voice;*:sms",
-        SMS_TIMEOUT_MS: "3000",
-      },
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-    {
-      command: `rm -rf data/e2e-widget && npx next start -H 127.0.0.1 -p ${PORT + 35}`,
-      url: `${WIDGET_BASE_URL}/api/health`,
-      timeout: 180_000, // a start with migrations; slow on a loaded machine
-      reuseExistingServer: !isCI,
-      env: {
-        ...E2E_ENV,
-        DATABASE_URL: "data/e2e-widget/pglite",
-        DATA_DIR: "data/e2e-widget",
-        NEXTAUTH_URL: WIDGET_BASE_URL,
-        OTP_CHALLENGE: "always",
-        OTP_CHALLENGE_PROVIDER: "turnstile",
-        OTP_CHALLENGE_SITE_KEY: "1x00000000000000000000AA",
-        OTP_CHALLENGE_SECRET: WIDGET_SECRET,
-        OTP_CHALLENGE_SCRIPT_URL: `http://127.0.0.1:${WIDGET_FAKE_PORT}/turnstile/v0/api.js?render=explicit`,
-        OTP_CHALLENGE_VERIFY_URL: `http://127.0.0.1:${WIDGET_FAKE_PORT}/turnstile/v0/siteverify`,
-      },
-      stdout: "ignore",
-      stderr: "pipe",
-    },
+    secondaryServer("e2e-channels", PORT + 30, {
+      WHATSAPP_API_URL: `http://127.0.0.1:${CHANNELS_FAKE_PORT}/v21.0`,
+      WHATSAPP_TOKEN: "e2e-whatsapp-token",
+      WHATSAPP_PHONE_NUMBER_ID: "1065403",
+      WHATSAPP_TEMPLATE: "otp_login",
+      WHATSAPP_APP_SECRET: "e2e-whatsapp-app-secret",
+      TWILIO_API_URL: `http://127.0.0.1:${CHANNELS_FAKE_PORT}`,
+      TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+      TWILIO_AUTH_TOKEN: "e2e-twilio-token",
+      TWILIO_VOICE_FROM: "+15005550006",
+      CHANNEL_ROUTES: "TZ:whatsapp,sms,voice;*:sms",
+      SMS_TIMEOUT_MS: "3000",
+    }),
+    secondaryServer("e2e-widget", PORT + 35, {
+      OTP_CHALLENGE: "always",
+      OTP_CHALLENGE_PROVIDER: "turnstile",
+      OTP_CHALLENGE_SITE_KEY: "1x00000000000000000000AA",
+      OTP_CHALLENGE_SECRET: WIDGET_SECRET,
+      OTP_CHALLENGE_SCRIPT_URL: `http://127.0.0.1:${WIDGET_FAKE_PORT}/turnstile/v0/api.js?render=explicit`,
+      OTP_CHALLENGE_VERIFY_URL: `http://127.0.0.1:${WIDGET_FAKE_PORT}/turnstile/v0/siteverify`,
+    }),
   ],
 });
